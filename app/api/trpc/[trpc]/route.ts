@@ -1,0 +1,12 @@
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { appRouter } from '@/server/trpc/router';
+import { createContext } from '@/server/trpc/init';
+import { ready } from '@/server/ready';
+
+export const dynamic = 'force-dynamic';
+
+const handler = async (req: Request) => {
+  await ready();
+  return fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext });
+};
+export { handler as GET, handler as POST };

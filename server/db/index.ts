@@ -1,0 +1,73 @@
+// The Prisma client. Only services import this module.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
+import { PrismaClient as PostgresClient } from './generated/postgresql/client.ts';
+import { env } from '../env.ts';
+
+// Both generated clients have the same models and methods; the SQLite one names the type.
+export type Db = InstanceType<typeof SqliteClient>;
+export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+export type { Prisma } from './generated/sqlite/client.ts';
+export type Provider = 'sqlite' | 'postgresql';
+
+const DB_KEY = Symbol.for('sigil.db');
+type Holder = { [DB_KEY]?: { db: Db; provider: Provider; url: string } };
+
+export function providerOf(url: string): Provider {
+  if (url.startsWith('file:')) return 'sqlite';
+  if (/^postgres(ql)?:\/\//.test(url)) return 'postgresql';
+  throw new Error('DATABASE_URL must start with file: or postgresql://');
+}
+
+/** One client per process, shared by the lean HTTP front and the Next.js bundle (globalThis). */
+export function db(): Db {
+  return holder().db;
+}
+
+export function dbProvider(): Provider {
+  return holder().provider;
+}
+
+function holder() {
+  const h = globalThis as Holder;
+  const url = env().databaseUrl;
+  if (!h[DB_KEY] || h[DB_KEY].url !== url) h[DB_KEY] = { ...connect(url), url };
+  return h[DB_KEY];
+}
+
+export function sqlitePath(url: string): string {
+  return url.slice('file:'.length).replace(/^\/\/(?=\/)/, '');
+}
+
+function connect(url: string): { db: Db; provider: Provider } {
+  const provider = providerOf(url);
+  if (provider === 'sqlite') {
+    const path = sqlitePath(url);
+    mkdirSync(dirname(path), { recursive: true });
+    const adapter = new PrismaBetterSqlite3({ url: path, timeout: 5000 }, { timestampFormat: 'unixepoch-ms' });
+    return { db: new SqliteClient({ adapter }), provider };
+  }
+  const adapter = new PrismaPg({ connectionString: url, max: Number(process.env.SIGIL_PG_POOL_SIZE ?? 10) });
+  return { db: new PostgresClient({ adapter }) as unknown as Db, provider };
+}
+
+/**
+ * Per-connection SQLite settings. In WAL mode synchronous=NORMAL keeps every commit across a process
+ * crash (kill -9); only an OS crash or power loss can drop the last few commits.
+ */
+export async function tuneConnection(): Promise<void> {
+  if (dbProvider() !== 'sqlite') return;
+  await db().$queryRawUnsafe('PRAGMA journal_mode=WAL');
+  await db().$executeRawUnsafe('PRAGMA synchronous=NORMAL');
+  await db().$executeRawUnsafe('PRAGMA foreign_keys=ON');
+}
+
+export async function disconnect(): Promise<void> {
+  const h = globalThis as Holder;
+  const current = h[DB_KEY];
+  delete h[DB_KEY];
+  await current?.db.$disconnect();
+}

@@ -1,0 +1,51 @@
+// Node http.IncomingMessage -> ProtocolRequest, without building Fetch objects (the lean front's hot path).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { clientIp, type ProtocolRequest, type ProtocolResponse } from './envelope.ts';
+
+export function readBody(req: IncomingMessage, limit: number): Promise<{ body: string | null; error?: 'too_large' | 'unreadable' }> {
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    req.resume();
+    return Promise.resolve({ body: null });
+  }
+  const declared = Number(req.headers['content-length'] ?? '0');
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = declared > limit;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      if (!tooLarge) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? { body: null, error: 'too_large' } : { body: size ? Buffer.concat(chunks).toString('utf8') : null }));
+    req.on('error', () => resolve({ body: null, error: 'unreadable' }));
+  });
+}
+
+export async function toProtocolRequest(req: IncomingMessage, limit: number): Promise<ProtocolRequest> {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const { body, error } = await readBody(req, limit);
+  const header = (name: string) => {
+    const v = req.headers[name];
+    return Array.isArray(v) ? v.join(', ') : v;
+  };
+  return {
+    method: req.method ?? 'GET',
+    path: safePath(q === -1 ? url : url.slice(0, q)),
+    search: q === -1 ? '' : url.slice(q + 1),
+    header,
+    body,
+    bodyError: error,
+    ip: clientIp(header, req.socket.remoteAddress ?? null),
+  };
+}
+
+function safePath(raw: string): string {
+  return raw.startsWith('/') ? raw : `/${raw}`;
+}
+
+export function send(res: ServerResponse, out: ProtocolResponse, head = false): void {
+  res.writeHead(out.status, out.headers);
+  res.end(head ? undefined : out.body);
+}

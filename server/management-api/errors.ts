@@ -1,0 +1,41 @@
+// Management API errors: JSON `{ code, message, field? }` with a 4xx status, Logto-style codes.
+import { ZodError } from 'zod';
+import { DomainError, type DomainErrorKind } from '../services/errors.ts';
+import { json, type ProtocolResponse } from '../http/envelope.ts';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+const STATUS = {
+  not_found: 404,
+  conflict: 422,
+  invalid_input: 400,
+  unprocessable: 422,
+  forbidden: 403,
+} satisfies Record<DomainErrorKind, number>;
+
+export function zodToApiError(error: ZodError, where: 'body' | 'query' | 'params'): ApiError {
+  const issue = error.issues[0]!;
+  const field = issue.path.map(String).join('.') || where;
+  return new ApiError(400, 'guard.invalid_input', `Invalid ${where}: ${field}: ${issue.message}`, field);
+}
+
+export function apiErrorResponse(error: unknown): ProtocolResponse {
+  let e: ApiError;
+  if (error instanceof ApiError) e = error;
+  else if (error instanceof DomainError) e = new ApiError(STATUS[error.kind], error.code, error.message, error.field);
+  else {
+    if (process.env.SIGIL_LOG_LEVEL !== 'silent') console.error('[sigil] unexpected error in Management API', error);
+    e = new ApiError(500, 'unexpected_error', 'An unexpected error occurred.');
+  }
+  return json(e.status, { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) }, e.headers);
+}

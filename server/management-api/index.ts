@@ -1,0 +1,108 @@
+// The REST Management API at /api/*: match route -> authenticate (Bearer) -> validate -> handler -> JSON.
+import { json, type ProtocolRequest, type ProtocolResponse } from '../http/envelope.ts';
+import { env } from '../env.ts';
+import { ApiError, apiErrorResponse, zodToApiError } from './errors.ts';
+import { authenticate } from './auth.ts';
+import { ROUTES } from './routes/index.ts';
+import type { Route } from './route.ts';
+
+type Compiled = { route: Route; pattern: RegExp; keys: string[] };
+
+const compiled: Compiled[] = ROUTES.map((route) => {
+  const keys: string[] = [];
+  const source = route.path.replace(/:(\w+)/g, (_, key: string) => {
+    keys.push(key);
+    return '([^/]+)';
+  });
+  return { route, pattern: new RegExp(`^${source}/?$`), keys };
+});
+
+export const MAX_API_BODY_BYTES = 1024 * 1024;
+
+function parseQuery(search: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of new URLSearchParams(search)) {
+    const existing = out[k];
+    out[k] = existing === undefined ? v : Array.isArray(existing) ? [...existing, v] : [existing, v];
+  }
+  return out;
+}
+
+function parseBody(req: ProtocolRequest): unknown {
+  if (req.bodyError === 'too_large') throw new ApiError(413, 'guard.body_too_large', 'The request body is too large.', 'body');
+  if (!req.body) return {};
+  const type = req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new ApiError(415, 'guard.invalid_content_type', 'The request body must be application/json.', 'body');
+  try {
+    return JSON.parse(req.body);
+  } catch {
+    throw new ApiError(400, 'guard.invalid_input', 'The request body is not valid JSON.', 'body');
+  }
+}
+
+function decodeParam(value: string, key: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new ApiError(400, 'guard.invalid_input', `Invalid params: ${key}: malformed percent-encoding`, key);
+  }
+}
+
+function linkHeader(path: string, query: Record<string, string | string[]>, page: number, pageSize: number, total: number): string {
+  const last = Math.max(1, Math.ceil(total / pageSize));
+  const href = (p: number) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) for (const x of [v].flat()) if (k !== 'page') params.append(k, x);
+    params.set('page', String(p));
+    params.set('page_size', String(pageSize));
+    return `<${env().publicUrl}${path}?${params}>`;
+  };
+  const links = [`${href(1)}; rel="first"`];
+  if (page > 1) links.push(`${href(Math.min(page - 1, last))}; rel="prev"`);
+  if (page < last) links.push(`${href(page + 1)}; rel="next"`);
+  links.push(`${href(last)}; rel="last"`);
+  return links.join(', ');
+}
+
+export async function handleManagementApi(req: ProtocolRequest): Promise<ProtocolResponse> {
+  try {
+    const path = req.path;
+    const matches = compiled
+      .map((c) => ({ c, m: c.pattern.exec(path) }))
+      .filter((x): x is { c: Compiled; m: RegExpExecArray } => x.m !== null);
+    if (matches.length === 0) throw new ApiError(404, 'route.not_found', `No Management API route at ${path.slice(0, 200)}.`);
+    const hit = matches.find((x) => x.c.route.method === req.method);
+    if (!hit) {
+      const allow = [...new Set(matches.map((x) => x.c.route.method))].join(', ');
+      throw new ApiError(405, 'route.method_not_allowed', `Use ${allow} on this path.`, undefined, { allow });
+    }
+    const { route } = hit.c;
+    const actor = await authenticate(req.header('authorization'), route.scope, { ip: req.ip, userAgent: req.header('user-agent') });
+
+    const rawParams = Object.fromEntries(hit.c.keys.map((k, i) => [k, decodeParam(hit.m[i + 1]!, k)]));
+    const rawQuery = parseQuery(req.search);
+    const params = route.params ? route.params.safeParse(rawParams) : { success: true as const, data: rawParams };
+    if (!params.success) throw zodToApiError(params.error, 'params');
+    const query = route.query ? route.query.safeParse(rawQuery) : { success: true as const, data: {} };
+    if (!query.success) throw zodToApiError(query.error, 'query');
+    let body: unknown;
+    if (route.body) {
+      const parsed = route.body.safeParse(parseBody(req));
+      if (!parsed.success) throw zodToApiError(parsed.error, 'body');
+      body = parsed.data;
+    }
+
+    const result = await route.handler({ params: params.data, query: query.data, body, actor, path, method: route.method });
+    const status = result.status ?? route.status;
+    const headers: Record<string, string> = { 'cache-control': 'no-store', ...result.headers };
+    if (route.paginated && result.total !== undefined) {
+      const q = query.data as { page: number; page_size: number };
+      headers['total-number'] = String(result.total);
+      headers.link = linkHeader(path, rawQuery, q.page, q.page_size, result.total);
+    }
+    if (status === 204 || result.body === undefined) return { status, headers, body: '' };
+    return json(status, result.body, headers);
+  } catch (error) {
+    return apiErrorResponse(error);
+  }
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import {
+  applicationCreate, applicationCreatedResponse, applicationListQuery, applicationPatch, applicationResponse,
+  secretCreate, secretCreatedResponse, secretResponse,
+} from '../../schemas/applications.ts';
+import { id, pagination } from '../../schemas/common.ts';
+import { roleIdsBody, roleResponse } from '../../schemas/roles.ts';
+import * as apps from '../../services/applications.ts';
+import { toRoleResponse } from '../../services/roles.ts';
+import { route } from '../route.ts';
+
+const tag = 'Applications';
+const appParams = z.object({ id });
+const appIdParams = z.object({ applicationId: id });
+
+export const applicationRoutes = [
+  route({
+    method: 'GET', path: '/api/applications', scope: 'read:applications', tag, summary: 'List applications',
+    query: pagination.extend(applicationListQuery.shape), response: z.array(applicationResponse), status: 200, paginated: true,
+    handler: async ({ query }) => {
+      const types = query.types === undefined ? undefined : Array.isArray(query.types) ? query.types : [query.types];
+      const page = await apps.listApplications({ search: query.search, types }, query);
+      return { body: page.items, total: page.total };
+    },
+  }),
+  route({
+    method: 'POST', path: '/api/applications', scope: 'write:applications', tag, summary: 'Create an application (the secret is returned once)',
+    body: applicationCreate, response: applicationCreatedResponse, status: 200, errors: [400, 422],
+    handler: async ({ body, actor }) => ({ body: await apps.createApplication(actor, body) }),
+  }),
+  route({
+    method: 'GET', path: '/api/applications/:id', scope: 'read:applications', tag, summary: 'Get an application',
+    params: appParams, response: applicationResponse, status: 200, errors: [404],
+    handler: async ({ params }) => ({ body: await apps.getApplication(params.id) }),
+  }),
+  route({
+    method: 'PATCH', path: '/api/applications/:id', scope: 'write:applications', tag, summary: 'Update an application',
+    params: appParams, body: applicationPatch, response: applicationResponse, status: 200, errors: [400, 404, 422],
+    handler: async ({ params, body, actor }) => ({ body: await apps.updateApplication(actor, params.id, body) }),
+  }),
+  route({
+    method: 'DELETE', path: '/api/applications/:id', scope: 'write:applications', tag, summary: 'Delete an application',
+    params: appParams, status: 204, errors: [404],
+    handler: async ({ params, actor }) => (await apps.deleteApplication(actor, params.id), {}),
+  }),
+  route({
+    method: 'GET', path: '/api/applications/:applicationId/roles', scope: 'read:applications', tag, summary: "List an application's roles",
+    params: appIdParams, query: pagination, response: z.array(roleResponse), status: 200, errors: [404], paginated: true,
+    handler: async ({ params, query }) => {
+      const page = await apps.listApplicationRoles(params.applicationId, query);
+      return { body: page.items.map(toRoleResponse), total: page.total };
+    },
+  }),
+  route({
+    method: 'POST', path: '/api/applications/:applicationId/roles', scope: 'write:applications', tag, summary: 'Assign MachineToMachine roles to an application',
+    params: appIdParams, body: roleIdsBody, status: 201, errors: [400, 404, 422],
+    handler: async ({ params, body, actor }) => (await apps.assignApplicationRoles(actor, params.applicationId, body.roleIds), { status: 201 }),
+  }),
+  route({
+    method: 'DELETE', path: '/api/applications/:applicationId/roles/:roleId', scope: 'write:applications', tag, summary: 'Remove a role from an application',
+    params: appIdParams.extend({ roleId: id }), status: 204, errors: [404],
+    handler: async ({ params, actor }) => (await apps.removeApplicationRole(actor, params.applicationId, params.roleId), {}),
+  }),
+  route({
+    method: 'GET', path: '/api/applications/:id/secrets', scope: 'read:applications', tag, summary: "List an application's secrets (never their values)",
+    params: appParams, response: z.array(secretResponse), status: 200, errors: [404],
+    handler: async ({ params }) => ({ body: await apps.listSecrets(params.id) }),
+  }),
+  route({
+    method: 'POST', path: '/api/applications/:id/secrets', scope: 'write:applications', tag, summary: 'Add a named secret (the value is returned once)',
+    params: appParams, body: secretCreate, response: secretCreatedResponse, status: 201, errors: [400, 404, 422],
+    handler: async ({ params, body, actor }) => ({ status: 201, body: await apps.addSecret(actor, params.id, body) }),
+  }),
+  route({
+    method: 'DELETE', path: '/api/applications/:id/secrets/:name', scope: 'write:applications', tag, summary: 'Revoke a secret by name',
+    params: appParams.extend({ name: z.string().min(1).max(256) }), status: 204, errors: [404],
+    handler: async ({ params, actor }) => (await apps.deleteSecret(actor, params.id, params.name), {}),
+  }),
+];

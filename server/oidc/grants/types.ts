@@ -1,0 +1,26 @@
+import type { OAuthClient } from '../../services/clients.ts';
+import type { Form } from '../form.ts';
+import type { ProtocolRequest } from '../../http/envelope.ts';
+
+export type GrantContext = {
+  req: ProtocolRequest;
+  form: Form;
+  client: OAuthClient;
+  /** Facts the grant adds to the token request's audit record (resource, granted scopes, ...). */
+  audit: Record<string, unknown>;
+};
+
+export type TokenResponseBody = {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope?: string;
+  issued_token_type?: string;
+};
+
+export type Grant = {
+  grantType: string;
+  /** Logto's audit key, e.g. `ExchangeTokenBy.ClientCredentials`. */
+  auditKey: string;
+  handle(ctx: GrantContext): Promise<TokenResponseBody>;
+};

@@ -1,0 +1,43 @@
+// Which protocol endpoint answers which path. Shared by the lean Node front and the Next route handlers.
+import { discoveryEndpoint } from './discovery.ts';
+import { MethodNotAllowed, errorResponse, toOAuthError } from './errors.ts';
+import { json, type Endpoint, type ProtocolRequest, type ProtocolResponse } from '../http/envelope.ts';
+import { introspectionEndpoint } from './introspection.ts';
+import { jwksEndpoint } from './jwks.ts';
+import { revocationEndpoint } from './revocation.ts';
+import { tokenEndpoint } from './token.ts';
+
+const getOnly = (endpoint: () => Promise<ProtocolResponse>): Endpoint => async (req) => {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return errorResponse(new MethodNotAllowed('GET'));
+  return endpoint();
+};
+
+export const OIDC_ROUTES: Record<string, Endpoint> = {
+  '/oidc/token': tokenEndpoint,
+  '/oidc/token/introspection': introspectionEndpoint,
+  '/oidc/token/revocation': revocationEndpoint,
+  '/oidc/jwks': getOnly(jwksEndpoint),
+  '/oidc/.well-known/openid-configuration': getOnly(discoveryEndpoint),
+  '/oidc/.well-known/oauth-authorization-server': getOnly(discoveryEndpoint),
+  '/.well-known/openid-configuration': getOnly(discoveryEndpoint),
+  // RFC 8414 §3.1: the well-known segment goes between the host and the issuer's path.
+  '/.well-known/oauth-authorization-server/oidc': getOnly(discoveryEndpoint),
+  '/.well-known/oauth-authorization-server': getOnly(discoveryEndpoint),
+};
+
+export function isOidcPath(path: string): boolean {
+  return path.startsWith('/oidc') || path.startsWith('/.well-known/');
+}
+
+/** Dispatch a protocol request; unknown paths get a JSON 404, and nothing escapes as a crash. */
+export async function handleOidc(req: ProtocolRequest): Promise<ProtocolResponse> {
+  const path = req.path.length > 1 ? req.path.replace(/\/+$/, '') : req.path;
+  const endpoint = OIDC_ROUTES[path];
+  try {
+    if (!endpoint) return json(404, { error: 'invalid_request', error_description: 'not found' });
+    if (req.method === 'OPTIONS') return { status: 204, headers: { allow: 'GET, HEAD, POST, OPTIONS' }, body: '' };
+    return await endpoint(req);
+  } catch (error) {
+    return errorResponse(toOAuthError(error));
+  }
+}

@@ -1,0 +1,22 @@
+// Secrets never reach the audit log or webhook payloads: secret-looking fields are masked by name.
+const SECRET_FIELD = /(secret|password|token|signingkey|authorization|cookie|private|credential|api[-_]?key)/i;
+const ALLOWED = new Set(['tokenType', 'tokenFormat', 'token_type', 'issued_token_type', 'subject_token_type', 'actor_token_type', 'accessTokenTtl', 'blockIssuanceOnError']);
+
+export const MASK = '******';
+
+export function maskSecrets(value: unknown, depth = 0): unknown {
+  if (depth > 12) return '[depth]';
+  if (Array.isArray(value)) return value.map((v) => maskSecrets(v, depth + 1));
+  if (value instanceof Date) return value.toISOString();
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k,
+        SECRET_FIELD.test(k) && !ALLOWED.has(k) && v !== null && v !== undefined && typeof v !== 'boolean'
+          ? MASK
+          : maskSecrets(v, depth + 1),
+      ]),
+    );
+  }
+  return value;
+}

@@ -1,0 +1,90 @@
+// First-start and every-start setup: instance key, a signing key, the built-in Management API resource
+// with its preset role, and the optional bootstrap M2M client (Keycloak-style, for unattended installs).
+import { db, dbProvider } from '../db/index.ts';
+import { env } from '../env.ts';
+import { BOOTSTRAP, SYSTEM } from './actor.ts';
+import { assignApplicationRoles, createApplication } from './applications.ts';
+import { clearLocal } from './cache.ts';
+import { instanceKeys } from './instance-key.ts';
+import {
+  MANAGEMENT_RESOURCE_ID, MANAGEMENT_ROLE_ID, MANAGEMENT_ROLE_NAME, MANAGEMENT_SCOPES,
+} from './management-resource.ts';
+import { createResource, createScope } from './resources.ts';
+import { createRole } from './roles.ts';
+import { DEFAULT_SIGNING_ALGORITHM } from './signing-keys/algorithms.ts';
+import { insertSigningKey } from './signing-keys/store.ts';
+import { isUniqueViolation } from './errors.ts';
+
+async function once<T>(work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (error) {
+    // Another instance starting at the same time did it first.
+    if (isUniqueViolation(error)) return undefined;
+    throw error;
+  }
+}
+
+async function ensureSigningKey(): Promise<void> {
+  for (let attempt = 0; (await db().signingKey.count()) === 0; attempt++) {
+    try {
+      await db().$transaction(async (tx) => {
+        // PostgreSQL: serialise concurrent starts. SQLite: the second writer fails with SQLITE_BUSY and retries.
+        if (dbProvider() === 'postgresql') await tx.$queryRawUnsafe('SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(7428001)) AS l');
+        if ((await tx.signingKey.count()) === 0) {
+          await insertSigningKey(tx, DEFAULT_SIGNING_ALGORITHM, 'Current', new Date(Date.now() - 1000));
+        }
+      });
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+    }
+  }
+}
+
+async function ensureManagementApi(): Promise<void> {
+  const { managementApiIndicator } = env();
+  let resource = await db().resource.findUnique({ where: { id: MANAGEMENT_RESOURCE_ID } });
+  if (!resource) {
+    await once(() =>
+      createResource(SYSTEM, { name: 'Sigil Management API', indicator: managementApiIndicator, accessTokenTtl: 3600 }, { id: MANAGEMENT_RESOURCE_ID, isBuiltIn: true }),
+    );
+    resource = await db().resource.findUniqueOrThrow({ where: { id: MANAGEMENT_RESOURCE_ID } });
+  } else if (resource.indicator !== managementApiIndicator) {
+    // SIGIL_PUBLIC_URL changed: the indicator follows it.
+    await db().resource.update({ where: { id: resource.id }, data: { indicator: managementApiIndicator } });
+  }
+  const existing = new Set((await db().scope.findMany({ where: { resourceId: resource.id } })).map((s) => s.name));
+  for (const [name, description] of Object.entries(MANAGEMENT_SCOPES)) {
+    if (!existing.has(name)) await once(() => createScope(SYSTEM, resource.id, { name, description }, { allowBuiltIn: true }));
+  }
+  if (!(await db().role.findUnique({ where: { id: MANAGEMENT_ROLE_ID } }))) {
+    const all = await db().scope.findUniqueOrThrow({ where: { resourceId_name: { resourceId: resource.id, name: 'all' } } });
+    await once(() =>
+      createRole(SYSTEM, {
+        name: MANAGEMENT_ROLE_NAME,
+        description: 'Preset role with the `all` scope of the Sigil Management API.',
+        type: 'MachineToMachine',
+        scopeIds: [all.id],
+      }, { id: MANAGEMENT_ROLE_ID }),
+    );
+  }
+}
+
+async function ensureBootstrapClient(): Promise<void> {
+  const client = env().bootstrapClient;
+  if (!client || (await db().application.findUnique({ where: { id: client.id } }))) return;
+  await once(async () => {
+    await createApplication(BOOTSTRAP, { name: 'Bootstrap admin client', type: 'MachineToMachine', description: 'Created at start-up from SIGIL_BOOTSTRAP_CLIENT_ID.' }, { id: client.id, secret: client.secret });
+    await assignApplicationRoles(BOOTSTRAP, client.id, [MANAGEMENT_ROLE_ID]);
+  });
+}
+
+/** Idempotent; safe when several instances start at once. */
+export async function bootstrap(): Promise<void> {
+  await instanceKeys();
+  await ensureSigningKey();
+  await ensureManagementApi();
+  await ensureBootstrapClient();
+  clearLocal();
+}

@@ -1,0 +1,127 @@
+// The token endpoint's view of applications and resources, cached (see cache.ts for the staleness bound).
+import { db } from '../db/index.ts';
+import { cached } from './cache.ts';
+import { constantTimeEqual } from './crypto.ts';
+import { secretHash } from './instance-key.ts';
+
+export type RoleGrant = {
+  id: string;
+  name: string;
+  description: string;
+  scopes: Array<{ id: string; name: string; description: string | null; resourceId: string; resource: string }>;
+};
+
+export type OAuthClient = {
+  id: string;
+  name: string;
+  description: string | null;
+  type: string;
+  isThirdParty: boolean;
+  customClientMetadata: Record<string, unknown>;
+  createdAt: Date;
+  secrets: Array<{ hash: string; expiresAt: number | null }>;
+  /** The app's MachineToMachine roles with their scopes (custom claims context gets these). */
+  roles: RoleGrant[];
+  /** resource indicator -> scope names granted by the app's M2M roles */
+  grantedScopes: Map<string, Set<string>>;
+};
+
+export type OAuthResource = {
+  id: string;
+  name: string;
+  indicator: string;
+  accessTokenTtl: number;
+  tokenFormat: 'jwt' | 'opaque';
+  isDefault: boolean;
+  isBuiltIn: boolean;
+  scopes: Set<string>;
+};
+
+export function findClient(id: string): Promise<OAuthClient | null> {
+  return cached(`client:${id}`, async () => {
+    const app = await db().application.findUnique({
+      where: { id },
+      include: {
+        secrets: { select: { hash: true, expiresAt: true } },
+        roles: { include: { role: { include: { scopes: { include: { scope: { include: { resource: true } } } } } } } },
+      },
+    });
+    if (!app) return null;
+    const roles: RoleGrant[] = app.roles
+      .filter((r) => r.role.type === 'MachineToMachine')
+      .map(({ role }) => ({
+        id: role.id,
+        name: role.name,
+        description: role.description,
+        scopes: role.scopes.map(({ scope }) => ({
+          id: scope.id,
+          name: scope.name,
+          description: scope.description,
+          resourceId: scope.resourceId,
+          resource: scope.resource.indicator,
+        })),
+      }));
+    const grantedScopes = new Map<string, Set<string>>();
+    for (const scope of roles.flatMap((r) => r.scopes)) {
+      const set = grantedScopes.get(scope.resource) ?? new Set<string>();
+      set.add(scope.name);
+      grantedScopes.set(scope.resource, set);
+    }
+    return {
+      id: app.id,
+      name: app.name,
+      description: app.description,
+      type: app.type,
+      isThirdParty: app.isThirdParty,
+      customClientMetadata: (app.customClientMetadata ?? {}) as Record<string, unknown>,
+      createdAt: app.createdAt,
+      secrets: app.secrets.map((s) => ({ hash: s.hash, expiresAt: s.expiresAt?.getTime() ?? null })),
+      roles,
+      grantedScopes,
+    };
+  });
+}
+
+export type SecretCheck = 'valid' | 'expired' | 'invalid';
+
+/** Constant-time check of a presented secret against every stored hash of the app. */
+export async function checkClientSecret(client: OAuthClient, presented: string, now = Date.now()): Promise<SecretCheck> {
+  const hash = await secretHash(presented);
+  let result: SecretCheck = 'invalid';
+  for (const s of client.secrets) {
+    if (constantTimeEqual(hash, s.hash)) {
+      result = s.expiresAt !== null && s.expiresAt <= now ? 'expired' : 'valid';
+    }
+  }
+  return result;
+}
+
+function loadResources(): Promise<Map<string, OAuthResource>> {
+  return cached('resources', async () => {
+    const rows = await db().resource.findMany({ include: { scopes: { select: { name: true } } } });
+    return new Map(
+      rows.map((r) => [
+        r.indicator,
+        {
+          id: r.id,
+          name: r.name,
+          indicator: r.indicator,
+          accessTokenTtl: r.accessTokenTtl,
+          tokenFormat: r.tokenFormat === 'opaque' ? 'opaque' : 'jwt',
+          isDefault: r.isDefault,
+          isBuiltIn: r.isBuiltIn,
+          scopes: new Set(r.scopes.map((s) => s.name)),
+        } satisfies OAuthResource,
+      ]),
+    );
+  });
+}
+
+export async function findResource(indicator: string): Promise<OAuthResource | undefined> {
+  return (await loadResources()).get(indicator);
+}
+
+export async function defaultResource(): Promise<OAuthResource | undefined> {
+  for (const r of (await loadResources()).values()) if (r.isDefault) return r;
+  return undefined;
+}

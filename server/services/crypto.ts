@@ -1,0 +1,106 @@
+// Primitives for secrets, ids and envelope encryption. Why each choice:
+// - app secrets, opaque tokens and subject tokens are machine-generated with >= 256 bits of entropy, so a
+//   keyed fast hash (HMAC-SHA-256 with a server-side pepper) is the right storage: microseconds per check;
+// - human passwords (console administrators, users) use scrypt, memory-hard;
+// - private keys are encrypted with a per-key data key (AES-256-GCM), itself wrapped by a key-encryption
+//   key derived from SIGIL_SECRET, so rotating SIGIL_SECRET only re-wraps data keys.
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  randomInt,
+  scrypt as scryptCb,
+  timingSafeEqual,
+} from 'node:crypto';
+
+const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Logto-style ids: 21 lowercase alphanumerics (~108 bits). */
+export function randomId(length = 21): string {
+  const bytes = randomBytes(length * 2);
+  let out = '';
+  for (let i = 0; out.length < length && i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 252) out += ID_ALPHABET[b % 36]; // 252 = 7 * 36: no modulo bias
+  }
+  while (out.length < length) out += ID_ALPHABET[randomInt(36)];
+  return out;
+}
+
+/** 256 random bits, base64url (43 characters). Safe in Basic auth and form bodies without escaping. */
+export function randomToken(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+export function hmacHex(key: Buffer, value: string): string {
+  return createHmac('sha256', key).update(value).digest('hex');
+}
+
+export function constantTimeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  // Compare against itself on length mismatch so timing does not reveal the length.
+  return timingSafeEqual(ab, ab.length === bb.length ? bb : ab) && ab.length === bb.length;
+}
+
+// ---- Key encryption ------------------------------------------------------------------------------
+
+export function deriveKey(secret: string, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.from('sigil/v1'), purpose, 32));
+}
+
+/** AES-256-GCM; output `v1.iv.ciphertext.tag` in base64url. `aad` binds the ciphertext to its owner. */
+export function seal(key: Buffer, plaintext: Buffer, aad: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(aad));
+  const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return ['v1', iv, ct, cipher.getAuthTag()].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+}
+
+export function open(key: Buffer, sealed: string, aad: string): Buffer {
+  const [version, iv, ct, tag] = sealed.split('.');
+  if (version !== 'v1' || !iv || !ct || !tag) throw new Error('Malformed sealed value');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+  decipher.setAAD(Buffer.from(aad));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]);
+}
+
+// ---- Passwords (scrypt, memory-hard) -------------------------------------------------------------
+
+const SCRYPT = { N: 2 ** 15, r: 8, p: 1, keylen: 32 } as const;
+
+function scrypt(password: string, salt: Buffer, params: { N: number; r: number; p: number; keylen: number }) {
+  return new Promise<Buffer>((resolve, reject) =>
+    scryptCb(password.normalize('NFKC'), salt, params.keylen, { N: params.N, r: params.r, p: params.p, maxmem: 128 * params.N * params.r * 2 }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
+  );
+}
+
+/** `scrypt$N$r$p$salt$hash` so parameters can be raised later without breaking old hashes. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scrypt(password, salt, SCRYPT);
+  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), hash.toString('base64url')].join('$');
+}
+
+export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
+  const [kind, n, r, p, salt, hash] = encoded.split('$');
+  if (kind !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const actual = await scrypt(password, Buffer.from(salt, 'base64url'), {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    keylen: expected.length,
+  });
+  return timingSafeEqual(actual, expected);
+}
+
+/** A hash with the same cost as a real check, for unknown accounts (no user enumeration by timing). */
+export const DUMMY_PASSWORD_HASH =
+  'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';

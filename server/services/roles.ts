@@ -1,0 +1,135 @@
+// Roles and the scopes they carry.
+import { db, dbProvider, type Tx } from '../db/index.ts';
+import type { Page, Pagination } from '../schemas/common.ts';
+import type { ScopeResponse } from '../schemas/resources.ts';
+import type { RoleCreate, RolePatch, RoleResponse } from '../schemas/roles.ts';
+import type { Actor } from './actor.ts';
+import { randomId } from './crypto.ts';
+import { conflict, notFound, unprocessable } from './errors.ts';
+import { emitDataEvent } from './events/index.ts';
+import { contains, skipTake } from './pages.ts';
+import { toResourceResponse, toScopeResponse } from './resources.ts';
+import { configChange } from './transaction.ts';
+
+type RoleRow = Awaited<ReturnType<Tx['role']['findUniqueOrThrow']>>;
+
+export function toRoleResponse(r: RoleRow): RoleResponse {
+  return { id: r.id, name: r.name, description: r.description, type: r.type as RoleResponse['type'], isDefault: r.isDefault, createdAt: r.createdAt.getTime() };
+}
+
+async function requireRole(tx: Tx, id: string): Promise<RoleRow> {
+  const row = await tx.role.findUnique({ where: { id } });
+  if (!row) throw notFound('role', id);
+  return row;
+}
+
+async function requireScopes(tx: Tx, scopeIds: string[]): Promise<void> {
+  const found = await tx.scope.findMany({ where: { id: { in: scopeIds } }, select: { id: true } });
+  const missing = scopeIds.find((id) => !found.some((s) => s.id === id));
+  if (missing) throw notFound('scope', missing);
+}
+
+export async function createRole(actor: Actor, input: RoleCreate, options: { id?: string } = {}): Promise<RoleResponse> {
+  return configChange(async (tx) => {
+    if (await tx.role.findUnique({ where: { name: input.name } })) throw conflict('role', 'name', input.name);
+    const scopeIds = [...new Set(input.scopeIds ?? [])];
+    if (scopeIds.length) await requireScopes(tx, scopeIds);
+    const row = await tx.role.create({
+      data: { id: options.id ?? randomId(), name: input.name, description: input.description, type: input.type ?? 'User', isDefault: input.isDefault ?? false },
+    });
+    if (scopeIds.length) await tx.roleScope.createMany({ data: scopeIds.map((scopeId) => ({ roleId: row.id, scopeId })) });
+    const response = toRoleResponse(row);
+    await emitDataEvent(tx, actor, { event: 'Role.Created', entity: 'Role', entityId: row.id, after: { ...response, scopeIds } });
+    return response;
+  });
+}
+
+export async function listRoles(query: { search?: string; type?: string }, page: Pagination) {
+  const term = contains(query.search, dbProvider());
+  const where = { ...(query.type ? { type: query.type } : {}), ...(term ? { OR: [{ name: term }, { description: term }] } : {}) };
+  const [total, rows] = await Promise.all([
+    db().role.count({ where }),
+    db().role.findMany({
+      where,
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      include: { _count: { select: { users: true, applications: true } } },
+      ...skipTake(page),
+    }),
+  ]);
+  return {
+    total,
+    items: rows.map((r) => ({ ...toRoleResponse(r), usersCount: r._count.users, applicationsCount: r._count.applications })),
+  };
+}
+
+export async function getRole(id: string): Promise<RoleResponse> {
+  return toRoleResponse(await requireRole(db() as unknown as Tx, id));
+}
+
+export async function updateRole(actor: Actor, id: string, patch: RolePatch): Promise<RoleResponse> {
+  return configChange(async (tx) => {
+    const before = await requireRole(tx, id);
+    if (patch.name && patch.name !== before.name && (await tx.role.findUnique({ where: { name: patch.name } }))) {
+      throw conflict('role', 'name', patch.name);
+    }
+    const row = await tx.role.update({ where: { id }, data: patch });
+    const after = toRoleResponse(row);
+    await emitDataEvent(tx, actor, { event: 'Role.Data.Updated', entity: 'Role', entityId: id, before: toRoleResponse(before), after });
+    return after;
+  });
+}
+
+export async function deleteRole(actor: Actor, id: string): Promise<void> {
+  await configChange(async (tx) => {
+    const before = await requireRole(tx, id);
+    await tx.role.delete({ where: { id } });
+    await emitDataEvent(tx, actor, { event: 'Role.Deleted', entity: 'Role', entityId: id, before: toRoleResponse(before) });
+  });
+}
+
+/** Logto's role scope list: scopes with their resource. */
+export async function listRoleScopes(roleId: string, query: { search?: string }, page: Pagination): Promise<Page<ScopeResponse & { resource: ReturnType<typeof toResourceResponse> }>> {
+  await requireRole(db() as unknown as Tx, roleId);
+  const term = contains(query.search, dbProvider());
+  const where = { roles: { some: { roleId } }, ...(term ? { OR: [{ name: term }, { description: term }] } : {}) };
+  const [total, rows] = await Promise.all([
+    db().scope.count({ where }),
+    db().scope.findMany({ where, include: { resource: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], ...skipTake(page) }),
+  ]);
+  return { total, items: rows.map((s) => ({ ...toScopeResponse(s), resource: toResourceResponse(s.resource) })) };
+}
+
+export async function addRoleScopes(actor: Actor, roleId: string, scopeIds: string[]): Promise<ScopeResponse[]> {
+  return configChange(async (tx) => {
+    await requireRole(tx, roleId);
+    const ids = [...new Set(scopeIds)];
+    await requireScopes(tx, ids);
+    const existing = await tx.roleScope.findMany({ where: { roleId, scopeId: { in: ids } } });
+    if (existing.length > 0) {
+      throw unprocessable('role.scope_exists', `Scope \`${existing[0]!.scopeId}\` is already in this role.`, 'scopeIds');
+    }
+    await tx.roleScope.createMany({ data: ids.map((scopeId) => ({ roleId, scopeId })) });
+    await emitDataEvent(tx, actor, { event: 'Role.Scopes.Updated', entity: 'Role', entityId: roleId, after: { added: ids } });
+    const rows = await tx.scope.findMany({ where: { id: { in: ids } } });
+    return rows.map(toScopeResponse);
+  });
+}
+
+export async function removeRoleScope(actor: Actor, roleId: string, scopeId: string): Promise<void> {
+  await configChange(async (tx) => {
+    const link = await tx.roleScope.findUnique({ where: { roleId_scopeId: { roleId, scopeId } } });
+    if (!link) throw notFound('role scope', scopeId);
+    await tx.roleScope.delete({ where: { roleId_scopeId: { roleId, scopeId } } });
+    await emitDataEvent(tx, actor, { event: 'Role.Scopes.Updated', entity: 'Role', entityId: roleId, after: { removed: [scopeId] } });
+  });
+}
+
+export async function listRoleApplications(roleId: string, page: Pagination) {
+  await requireRole(db() as unknown as Tx, roleId);
+  const where = { roles: { some: { roleId } } };
+  const [total, rows] = await Promise.all([
+    db().application.count({ where }),
+    db().application.findMany({ where, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], ...skipTake(page) }),
+  ]);
+  return { total, items: rows };
+}

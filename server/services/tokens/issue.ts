@@ -1,0 +1,97 @@
+// Access token issuance: RFC 9068 JWTs (typ at+jwt) or opaque reference tokens, per resource.
+import { SignJWT } from 'jose';
+import { db } from '../../db/index.ts';
+import { env } from '../../env.ts';
+import type { OAuthResource } from '../clients.ts';
+import { randomId, randomToken } from '../crypto.ts';
+import { GroupCommit } from '../group-commit.ts';
+import { secretHash } from '../instance-key.ts';
+import { currentSigningKey } from '../signing-keys/key-set.ts';
+import { mergeClaims } from './claims.ts';
+
+/** The claims decided before custom claims run: what a claims script sees as `token`. */
+export type TokenDraft = {
+  jti: string;
+  iss: string;
+  sub: string;
+  aud: string;
+  client_id: string;
+  scope: string[];
+  iat: number;
+  exp: number;
+  act?: Record<string, unknown>;
+};
+
+export function draftToken(input: { clientId: string; subject: string; resource: OAuthResource; scopes: string[]; act?: Record<string, unknown>; now?: number }): TokenDraft {
+  const iat = Math.floor((input.now ?? Date.now()) / 1000);
+  return {
+    jti: randomId(),
+    iss: env().issuer,
+    sub: input.subject,
+    aud: input.resource.indicator,
+    client_id: input.clientId,
+    scope: input.scopes,
+    iat,
+    exp: iat + input.resource.accessTokenTtl,
+    ...(input.act ? { act: input.act } : {}),
+  };
+}
+
+/** The reserved claims in wire form. `scope` is omitted when empty, as Logto does. */
+export function reservedClaims(d: TokenDraft): Record<string, unknown> {
+  return {
+    jti: d.jti,
+    sub: d.sub,
+    iat: d.iat,
+    exp: d.exp,
+    ...(d.scope.length ? { scope: d.scope.join(' ') } : {}),
+    client_id: d.client_id,
+    iss: d.iss,
+    aud: d.aud,
+    ...(d.act ? { act: d.act } : {}),
+  };
+}
+
+export type IssuedToken = { accessToken: string; expiresIn: number; scope: string; claims: Record<string, unknown> };
+
+type OpaqueRow = {
+  id: string; tokenHash: string; applicationId: string; subject: string; resource: string; scope: string;
+  claims: object; expiresAt: Date;
+};
+const OPAQUE_KEY = Symbol.for('sigil.opaque-writer');
+function opaqueWriter(): GroupCommit<OpaqueRow> {
+  const g = globalThis as { [OPAQUE_KEY]?: GroupCommit<OpaqueRow> };
+  return (g[OPAQUE_KEY] ??= new GroupCommit<OpaqueRow>(async (rows) => {
+    await db().opaqueToken.createMany({ data: rows });
+  }));
+}
+
+export async function issueAccessToken(
+  draft: TokenDraft,
+  format: OAuthResource['tokenFormat'],
+  customClaims?: Record<string, unknown>,
+): Promise<IssuedToken> {
+  const claims = mergeClaims(reservedClaims(draft), customClaims);
+  const expiresIn = draft.exp - draft.iat;
+  const scope = draft.scope.join(' ');
+  if (format === 'opaque') {
+    // 256 random bits; only a keyed hash is stored, so a database leak yields no usable token.
+    const token = randomToken(32);
+    await opaqueWriter().add({
+      id: draft.jti,
+      tokenHash: await secretHash(token),
+      applicationId: draft.client_id,
+      subject: draft.sub,
+      resource: draft.aud,
+      scope,
+      claims,
+      expiresAt: new Date(draft.exp * 1000),
+    });
+    return { accessToken: token, expiresIn, scope, claims };
+  }
+  const key = await currentSigningKey();
+  const jwt = await new SignJWT(claims)
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
+    .sign(await key.privateKey());
+  return { accessToken: jwt, expiresIn, scope, claims };
+}

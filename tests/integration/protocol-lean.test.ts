@@ -1,0 +1,3 @@
+import { protocolSuite } from './protocol.suite.ts';
+
+protocolSuite('lean');
