@@ -1,5 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // A separate build directory per worker lets several builds coexist (tests of parallel work trees).
+  distDir: process.env.SIGIL_DIST_DIR || '.next',
   // Native and WebAssembly packages load from node_modules at run time instead of being bundled.
   serverExternalPackages: [
     'better-sqlite3',

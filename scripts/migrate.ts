@@ -5,7 +5,8 @@
 //   npx tsx scripts/migrate.ts status [--url URL]
 //   npx tsx scripts/migrate.ts dev --name NAME [--provider sqlite|postgresql|both] [--url URL]
 //
-// URL defaults to $DATABASE_URL, else file:./.sigil/sigil.db.
+// URL defaults to $DATABASE_URL, else file:./.sigil/sigil.db. `status` exits 1 when a migration failed,
+// 3 when migrations are pending.
 //
 // `dev` creates the next migration from prisma/models.prisma. Without --url it works on throwaway
 // databases: a temporary SQLite file, and a temporary database on $SIGIL_DEV_POSTGRES_URL (or, when
@@ -83,7 +84,13 @@ async function startThrowawayCluster(): Promise<{ url: string; stop(): void }> {
   const data = join(dir, 'data');
   const port = await freePort();
   let started = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    stop();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
   const stop = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     if (started) {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
@@ -94,6 +101,8 @@ async function startThrowawayCluster(): Promise<{ url: string; stop(): void }> {
     }
     rmSync(dir, { recursive: true, force: true });
   };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
     run('pg_ctl', [

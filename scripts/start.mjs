@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const buildId = join(root, '.next', 'BUILD_ID');
+const buildId = join(root, process.env.SIGIL_DIST_DIR || '.next', 'BUILD_ID');
 
 function newestMtime(path) {
   const st = statSync(path);
@@ -22,7 +22,7 @@ function newestMtime(path) {
 export function buildIsStale() {
   if (!existsSync(buildId)) return true;
   const built = statSync(buildId).mtimeMs;
-  const sources = ['app', 'server', 'package.json', 'next.config.mjs', 'tsconfig.json'].map((p) => join(root, p)).filter(existsSync);
+  const sources = ['app', 'server', 'package.json', 'next.config.mjs'].map((p) => join(root, p)).filter(existsSync);
   return sources.some((p) => newestMtime(p) > built);
 }
 

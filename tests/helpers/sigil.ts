@@ -78,6 +78,7 @@ export async function startSigil(options: { mode?: Mode; env?: Record<string, st
     SIGIL_BOOTSTRAP_CLIENT_ID: BOOTSTRAP_ID,
     SIGIL_BOOTSTRAP_CLIENT_SECRET: BOOTSTRAP_SECRET,
     SIGIL_LOG_LEVEL: 'warn',
+    ...(process.env.SIGIL_DIST_DIR ? { SIGIL_DIST_DIR: process.env.SIGIL_DIST_DIR } : {}),
     ...options.env,
   };
   let child: ChildProcess | undefined;
