@@ -49,6 +49,12 @@ async function main(): Promise<void> {
       void nextHandler(req, res).catch((error) => fail(res, error));
     }
   });
+  // Requests Node's HTTP parser refuses (conflicting lengths, bad chunking) still get an OAuth-shaped 400.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    const body = JSON.stringify({ error: 'invalid_request', error_description: 'malformed HTTP request' });
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncache-control: no-store\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;
