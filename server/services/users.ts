@@ -1,0 +1,249 @@
+// Users: the tenant's end users, as Logto's `/api/users`. They are data, not cached configuration, so
+// changes run in `dataChange`; each emits its Logto-named event (`User.Created`, `User.Data.Updated`, ...)
+// with before/after. Passwords are scrypt-hashed and never leave this module: responses say `hasPassword`.
+import { db, dbProvider, type Tx } from '../db/index.ts';
+import type { Page, Pagination } from '../schemas/common.ts';
+import type { RoleResponse } from '../schemas/roles.ts';
+import type { UserCreate, UserListQuery, UserPatch, UserProfile, UserResponse } from '../schemas/users.ts';
+import type { Actor } from './actor.ts';
+import { hashPassword, randomId } from './crypto.ts';
+import { isUniqueViolation, notFound, unprocessable } from './errors.ts';
+import { emitDataEvent } from './events/index.ts';
+import { contains, skipTake } from './pages.ts';
+import { toRoleResponse } from './roles.ts';
+import { dataChange } from './transaction.ts';
+import { toUserResponse, userSearchWhere, type UserRow } from './users/response.ts';
+import { emitRolesUpdated, roleIdsOf } from './users/role-links.ts';
+
+export { toUserResponse, type UserRow } from './users/response.ts';
+
+type Reader = Pick<Tx, 'user'>;
+
+async function requireUser(tx: Reader, id: string): Promise<UserRow> {
+  const row = await tx.user.findUnique({ where: { id } });
+  if (!row) throw notFound('user', id);
+  return row;
+}
+
+// ---- Identifier uniqueness -------------------------------------------------------------------------
+
+type Identifiers = { username?: string | null; primaryEmail?: string | null; primaryPhone?: string | null };
+
+const IN_USE = {
+  username: ['user.username_already_in_use', 'username'],
+  primaryEmail: ['user.email_already_in_use', 'email'],
+  primaryPhone: ['user.phone_already_in_use', 'phone number'],
+} as const;
+
+function inUse(field: keyof typeof IN_USE, value: string) {
+  const [code, what] = IN_USE[field];
+  return unprocessable(code, `This ${what} (\`${value}\`) is already in use by another user.`, field);
+}
+
+/** Logto's identifier collision check: 422 naming the field. Emails compare case-insensitively. */
+async function guardIdentifiers(tx: Tx, ids: Identifiers, exceptUserId?: string): Promise<void> {
+  const other = exceptUserId ? { NOT: { id: exceptUserId } } : {};
+  if (ids.username && (await tx.user.findFirst({ where: { username: ids.username, ...other }, select: { id: true } }))) {
+    throw inUse('username', ids.username);
+  }
+  if (ids.primaryEmail) {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE lower("primaryEmail") = lower(${ids.primaryEmail})`;
+    if (rows.some((r) => r.id !== exceptUserId)) throw inUse('primaryEmail', ids.primaryEmail);
+  }
+  if (ids.primaryPhone && (await tx.user.findFirst({ where: { primaryPhone: ids.primaryPhone, ...other }, select: { id: true } }))) {
+    throw inUse('primaryPhone', ids.primaryPhone);
+  }
+}
+
+/** A concurrent writer can still win the race: the unique index answers, mapped to the same 422. */
+function mapUniqueViolation(error: unknown, ids: Identifiers): never {
+  if (isUniqueViolation(error)) {
+    const meta = JSON.stringify((error as { meta?: unknown }).meta ?? '');
+    for (const field of ['primaryEmail', 'primaryPhone', 'username'] as const) {
+      if (meta.includes(field) && ids[field]) throw inUse(field, ids[field]);
+    }
+    throw unprocessable('user.identifier_already_in_use', 'An identifier of this user is already in use by another user.');
+  }
+  throw error;
+}
+
+// ---- CRUD ------------------------------------------------------------------------------------------
+
+export async function createUser(actor: Actor, input: UserCreate, options: { id?: string } = {}): Promise<UserResponse> {
+  // scrypt is deliberately slow: hash before the transaction so the write lock is held only for the write.
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  return dataChange(async (tx) => {
+    await guardIdentifiers(tx, input);
+    const row = await tx.user
+      .create({
+        data: {
+          id: options.id ?? randomId(12),
+          username: input.username ?? null,
+          primaryEmail: input.primaryEmail ?? null,
+          primaryPhone: input.primaryPhone ?? null,
+          name: input.name ?? null,
+          avatar: input.avatar || null,
+          customData: (input.customData ?? {}) as object,
+          profile: (input.profile ?? {}) as object,
+          passwordHash,
+        },
+      })
+      .catch((e) => mapUniqueViolation(e, input));
+    const response = toUserResponse(row);
+    await emitDataEvent(tx, actor, { event: 'User.Created', entity: 'User', entityId: row.id, after: response, userId: row.id });
+    return response;
+  });
+}
+
+export async function listUsers(query: UserListQuery, page: Pagination): Promise<Page<UserResponse>> {
+  const search = userSearchWhere(query.search, dbProvider());
+  const where = {
+    ...(search ?? {}),
+    ...(query.excludeRoleId ? { roles: { none: { roleId: query.excludeRoleId } } } : {}),
+  };
+  const [total, rows] = await Promise.all([
+    db().user.count({ where }),
+    db().user.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], ...skipTake(page) }),
+  ]);
+  return { total, items: rows.map(toUserResponse) };
+}
+
+export async function getUser(id: string): Promise<UserResponse> {
+  return toUserResponse(await requireUser(db(), id));
+}
+
+/** One update path for every user mutation: guard, write, emit `event` with before/after. */
+async function changeUser(
+  actor: Actor,
+  id: string,
+  event: 'User.Data.Updated' | 'User.SuspensionStatus.Updated',
+  build: (before: UserRow, tx: Tx) => Promise<Parameters<Tx['user']['update']>[0]['data']>,
+): Promise<UserResponse> {
+  return dataChange(async (tx) => {
+    const before = await requireUser(tx, id);
+    const data = await build(before, tx);
+    const row = await tx.user.update({ where: { id }, data }).catch((e) => mapUniqueViolation(e, data as Identifiers));
+    const after = toUserResponse(row);
+    await emitDataEvent(tx, actor, { event, entity: 'User', entityId: id, before: toUserResponse(before), after, userId: id });
+    return after;
+  });
+}
+
+/** Logto's PATCH /users/:userId: `null` or '' clears an identifier; customData and profile are replaced. */
+export async function updateUser(actor: Actor, id: string, patch: UserPatch): Promise<UserResponse> {
+  const clear = (v: string | null | undefined) => (v === '' ? null : v);
+  const ids: Identifiers = { username: clear(patch.username), primaryEmail: clear(patch.primaryEmail), primaryPhone: clear(patch.primaryPhone) };
+  return changeUser(actor, id, 'User.Data.Updated', async (_, tx) => {
+    await guardIdentifiers(tx, ids, id);
+    return {
+      ...(ids.username !== undefined ? { username: ids.username } : {}),
+      ...(ids.primaryEmail !== undefined ? { primaryEmail: ids.primaryEmail } : {}),
+      ...(ids.primaryPhone !== undefined ? { primaryPhone: ids.primaryPhone } : {}),
+      ...(patch.name !== undefined ? { name: clear(patch.name) } : {}),
+      ...(patch.avatar !== undefined ? { avatar: clear(patch.avatar) } : {}),
+      ...(patch.customData !== undefined ? { customData: patch.customData as object } : {}),
+      ...(patch.profile !== undefined ? { profile: patch.profile as object } : {}),
+    };
+  });
+}
+
+export async function getCustomData(id: string): Promise<Record<string, unknown>> {
+  return (await getUser(id)).customData;
+}
+
+/** Logto's PATCH /users/:userId/custom-data: a shallow merge into the stored object; returns the result. */
+export async function updateCustomData(actor: Actor, id: string, data: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const user = await changeUser(actor, id, 'User.Data.Updated', async (before) => ({
+    customData: { ...(before.customData as object), ...data } as object,
+  }));
+  return user.customData;
+}
+
+/** Logto's PATCH /users/:userId/profile: a shallow merge of the standard profile claims; returns the result. */
+export async function updateProfile(actor: Actor, id: string, profile: UserProfile): Promise<UserProfile> {
+  const user = await changeUser(actor, id, 'User.Data.Updated', async (before) => ({
+    profile: { ...(before.profile as object), ...profile } as object,
+  }));
+  return user.profile;
+}
+
+/**
+ * Suspending also ends what the user already holds: their opaque access tokens are revoked and unused
+ * subject tokens (impersonation) are dropped, in the same transaction.
+ */
+export async function setSuspended(actor: Actor, id: string, isSuspended: boolean): Promise<UserResponse> {
+  return changeUser(actor, id, 'User.SuspensionStatus.Updated', async (_, tx) => {
+    if (isSuspended) await revokeUserTokens(tx, id);
+    return { isSuspended };
+  });
+}
+
+export async function setPassword(actor: Actor, id: string, password: string): Promise<UserResponse> {
+  await requireUser(db(), id); // 404 before spending ~100 ms on scrypt
+  const passwordHash = await hashPassword(password);
+  return changeUser(actor, id, 'User.Data.Updated', async () => ({ passwordHash }));
+}
+
+export async function deleteUser(actor: Actor, id: string): Promise<void> {
+  await dataChange(async (tx) => {
+    const before = await requireUser(tx, id);
+    await revokeUserTokens(tx, id);
+    await tx.user.delete({ where: { id } });
+    const response = toUserResponse(before);
+    await emitDataEvent(tx, actor, { event: 'User.Deleted', entity: 'User', entityId: id, before: response, data: response, userId: id });
+  });
+}
+
+async function revokeUserTokens(tx: Tx, userId: string): Promise<void> {
+  await tx.opaqueToken.updateMany({ where: { subject: userId, revokedAt: null, expiresAt: { gt: new Date() } }, data: { revokedAt: new Date() } });
+  await tx.subjectToken.deleteMany({ where: { userId, consumedAt: null } });
+}
+
+// ---- Roles -----------------------------------------------------------------------------------------
+
+/** The user's roles (Logto lists only `User` roles here), with Logto's `search` over name and description. */
+export async function listUserRoles(id: string, page: Pagination, query: { search?: string } = {}): Promise<Page<RoleResponse>> {
+  await requireUser(db(), id);
+  const term = contains(query.search?.replace(/^%+|%+$/g, ''), dbProvider());
+  const where = { type: 'User', users: { some: { userId: id } }, ...(term ? { OR: [{ name: term }, { description: term }] } : {}) };
+  const [total, rows] = await Promise.all([
+    db().role.count({ where }),
+    db().role.findMany({ where, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], ...skipTake(page) }),
+  ]);
+  return { total, items: rows.map(toRoleResponse) };
+}
+
+/**
+ * Assign `User` roles (Logto's POST /users/:userId/roles). Roles the user already has are skipped, as
+ * Logto does; an unknown role is 404 and a MachineToMachine role 422 `user.invalid_role_type`.
+ */
+export async function assignUserRoles(actor: Actor, id: string, roleIds: string[]): Promise<void> {
+  await dataChange(async (tx) => {
+    await requireUser(tx, id);
+    const wanted = [...new Set(roleIds)];
+    const roles = await tx.role.findMany({ where: { id: { in: wanted } } });
+    for (const roleId of wanted) {
+      const role = roles.find((r) => r.id === roleId);
+      if (!role) throw notFound('role', roleId);
+      if (role.type !== 'User') {
+        throw unprocessable('user.invalid_role_type', `Role \`${role.name}\` is a ${role.type} role; users take User roles.`, 'roleIds');
+      }
+    }
+    const before = await roleIdsOf(tx, id);
+    const added = wanted.filter((r) => !before.includes(r));
+    if (added.length === 0) return;
+    await tx.userRole.createMany({ data: added.map((roleId) => ({ userId: id, roleId })) });
+    await emitRolesUpdated(tx, actor, id, before);
+  });
+}
+
+export async function removeUserRole(actor: Actor, id: string, roleId: string): Promise<void> {
+  await dataChange(async (tx) => {
+    await requireUser(tx, id);
+    const link = await tx.userRole.findUnique({ where: { userId_roleId: { userId: id, roleId } } });
+    if (!link) throw notFound('user role', roleId);
+    const before = await roleIdsOf(tx, id);
+    await tx.userRole.delete({ where: { userId_roleId: { userId: id, roleId } } });
+    await emitRolesUpdated(tx, actor, id, before);
+  });
+}
