@@ -158,7 +158,7 @@ describe('CLI', () => {
 describe('configuration', () => {
   it('refuses to start with a message naming the bad variable', async () => {
     const bad = async (env: Record<string, string>) => {
-      const r = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } }).catch((e) => e);
+      const r = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } as unknown as NodeJS.ProcessEnv }).catch((e) => e);
       return { code: r.code as number, stderr: String(r.stderr) };
     };
     expect(await bad({ PORT: 'eighty' })).toMatchObject({ code: 78, stderr: expect.stringContaining('PORT:') });
