@@ -1,11 +1,17 @@
+// The console's tRPC API. Each feature registers its router here with one line; every procedure in
+// them is an `adminProcedure` unless it is listed as public in tests/integration/trpc-auth.test.ts.
 import { env } from '../env.ts';
 import { publicProcedure, router } from './init.ts';
+import { adminRouter } from './routers/admin.ts';
+import { dashboardRouter } from './routers/dashboard.ts';
 
 export const appRouter = router({
   meta: router({
     /** Public facts the sign-in page shows; nothing sensitive. */
     info: publicProcedure.query(() => ({ issuer: env().issuer, managementApi: env().managementApiIndicator })),
   }),
+  admin: adminRouter,
+  dashboard: dashboardRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,15 @@
+// The console's left navigation. A feature adds its page with ONE entry here (keep the array order:
+// it is the order on screen) and its page under app/console/(shell)/<segment>/page.tsx.
+// `section` groups entries under a heading; entries without one sit at the top.
+import type { IconName } from './_components/icons';
+
+export type NavItem = { href: string; label: string; icon?: IconName; section?: string };
+
+export const NAV: NavItem[] = [
+  { href: '/console', label: 'Dashboard', icon: 'dashboard' },
+  { href: '/console/applications', label: 'Applications', icon: 'apps', section: 'Access' },
+  { href: '/console/resources', label: 'API resources', icon: 'resource', section: 'Access' },
+  { href: '/console/roles', label: 'Roles', icon: 'role', section: 'Access' },
+  { href: '/console/users', label: 'Users', icon: 'users', section: 'Access' },
+  { href: '/console/administrators', label: 'Administrators', icon: 'settings', section: 'Settings' },
+];

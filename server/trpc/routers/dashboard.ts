@@ -1,0 +1,12 @@
+// The console's landing page: token request volume, entity counts, recent failures.
+import { z } from 'zod';
+import * as dashboard from '../../services/dashboard.ts';
+import { adminProcedure, router } from '../init.ts';
+
+export const dashboardRouter = router({
+  tokenRequests: adminProcedure
+    .input(z.object({ tzOffsetMinutes: z.number().int().min(-14 * 60).max(14 * 60) }))
+    .query(({ input }) => dashboard.tokenRequestStats(input.tzOffsetMinutes)),
+  counts: adminProcedure.query(() => dashboard.entityCounts()),
+  recentFailures: adminProcedure.query(() => dashboard.recentFailures(10)),
+});
