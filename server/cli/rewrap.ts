@@ -1,5 +1,11 @@
-// Rotate SIGIL_SECRET without downtime: running instances keep their unwrapped keys in memory; new ones
-// start with SIGIL_SECRET=new and SIGIL_SECRET_PREVIOUS=old until this command has re-wrapped everything.
+// `sigil rewrap --old-secret OLD [--new-secret NEW]`: re-wrap the instance key and every signing key's data
+// key under a new SIGIL_SECRET, in one transaction (all or nothing). The private keys themselves and the
+// instance key's value do not change, so tokens, app secrets and console sessions stay valid.
+//
+// Without downtime: first run every instance with SIGIL_SECRET=NEW and SIGIL_SECRET_PREVIOUS=OLD (they
+// read data wrapped under either), then run this command, then drop SIGIL_SECRET_PREVIOUS. An instance
+// still running with only OLD keeps the keys it has already decrypted, but cannot open anything it has
+// not: finish the first step before this one.
 import { db } from '../db/index.ts';
 import { env, resetEnv } from '../env.ts';
 import { forgetInstanceKeys, rewrapInstanceKey } from '../services/instance-key.ts';
@@ -15,11 +21,19 @@ export async function rewrap(oldSecret: string | undefined, newSecret: string | 
   resetEnv();
   forgetInstanceKeys();
   env();
-  const count = await db().$transaction(async (tx) => {
-    const n = await rewrapSigningKeys(tx);
-    return n;
-  });
-  await rewrapInstanceKey();
-  console.log(`Re-wrapped the instance key and ${count} signing key(s) under the new SIGIL_SECRET.`);
-  return 0;
+  try {
+    const count = await db().$transaction(async (tx) => {
+      const n = await rewrapSigningKeys(tx);
+      await rewrapInstanceKey(tx);
+      return n;
+    });
+    console.log(`Re-wrapped the instance key and ${count} signing key(s) under the new SIGIL_SECRET.`);
+    return 0;
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith('Cannot decrypt')) {
+      console.error('sigil: neither --old-secret nor the new SIGIL_SECRET decrypts the stored keys; nothing was changed.');
+      return 1;
+    }
+    throw error;
+  }
 }

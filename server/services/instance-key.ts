@@ -2,7 +2,7 @@
 // (derived from SIGIL_SECRET). Peppers for hashed secrets and the console session secret derive from it,
 // so rotating SIGIL_SECRET (re-wrap) never invalidates app secrets or tokens.
 import { randomBytes } from 'node:crypto';
-import { db } from '../db/index.ts';
+import { db, type Tx } from '../db/index.ts';
 import { env } from '../env.ts';
 import { deriveKey, hmacHex, open, seal } from './crypto.ts';
 
@@ -72,12 +72,16 @@ export async function secretHash(value: string): Promise<string> {
   return hmacHex((await instanceKeys()).pepper, value);
 }
 
-/** Re-wrap the instance key under the current SIGIL_SECRET (used by `sigil rewrap`). */
-export async function rewrapInstanceKey(): Promise<void> {
-  const row = await db().setting.findUnique({ where: { key: SETTING } });
+/**
+ * Re-wrap the instance key under the current SIGIL_SECRET (used by `sigil rewrap`), inside the caller's
+ * transaction when given so it commits together with the signing keys' data keys.
+ */
+export async function rewrapInstanceKey(tx?: Tx): Promise<void> {
+  const client: Pick<Tx, 'setting'> = tx ?? db();
+  const row = await client.setting.findUnique({ where: { key: SETTING } });
   if (!row) return;
   const root = unwrap(String(row.value), AAD);
-  await db().setting.update({ where: { key: SETTING }, data: { value: wrap(root, AAD) } });
+  await client.setting.update({ where: { key: SETTING }, data: { value: wrap(root, AAD) } });
 }
 
 export function forgetInstanceKeys(): void {

@@ -2,6 +2,7 @@ import type { Route } from '../route.ts';
 import { applicationRoutes } from './applications.ts';
 import { resourceRoutes } from './resources.ts';
 import { roleRoutes } from './roles.ts';
+import { signingKeyRoutes } from './signing-keys.ts';
 
 /** Every Management API route. The OpenAPI document is generated from this list. */
-export const ROUTES: Route[] = [...applicationRoutes, ...resourceRoutes, ...roleRoutes] as Route[];
+export const ROUTES: Route[] = [...applicationRoutes, ...resourceRoutes, ...roleRoutes, ...signingKeyRoutes] as Route[];

@@ -1,11 +1,9 @@
 // The signing algorithms Sigil offers. Logto's `EC` and `RSA` values map to their defaults.
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { SIGNING_ALGORITHM_INPUTS, SIGNING_ALGORITHMS } from '../../schemas/signing-keys.ts';
 
-export const SIGNING_ALGORITHMS = ['EC-P256', 'EC-P384', 'RSA-2048', 'RSA-4096', 'Ed25519'] as const;
+export { SIGNING_ALGORITHM_INPUTS, SIGNING_ALGORITHMS };
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
-
-/** Values accepted on the wire: Logto's two plus the finer choices. */
-export const SIGNING_ALGORITHM_INPUTS = ['EC', 'RSA', ...SIGNING_ALGORITHMS] as const;
 export type SigningAlgorithmInput = (typeof SIGNING_ALGORITHM_INPUTS)[number];
 
 export const DEFAULT_SIGNING_ALGORITHM: SigningAlgorithm = 'EC-P256';
@@ -26,6 +24,13 @@ const JWS_ALG: Record<SigningAlgorithm, string> = {
 
 export function jwsAlg(algorithm: SigningAlgorithm): string {
   return JWS_ALG[algorithm];
+}
+
+/** Logto's `signingKeyAlgorithm` (the JWK key type); Ed25519 keys (OKP) have no Logto equivalent. */
+export function logtoKeyType(algorithm: SigningAlgorithm): 'EC' | 'RSA' | undefined {
+  if (algorithm.startsWith('EC-')) return 'EC';
+  if (algorithm.startsWith('RSA-')) return 'RSA';
+  return undefined;
 }
 
 export type GeneratedKey = { kid: string; alg: string; publicJwk: JWK; privateJwk: JWK };

@@ -1,13 +1,17 @@
-// The live key set: which key signs now and what JWKS publishes. Statuses are resolved by time, so a
-// Next key whose effectiveAt has passed signs in every process without a restart or a cron job.
+// The live key set: which key signs now and what JWKS publishes. Statuses are resolved by time
+// (lifecycle.ts), so a Next key whose effectiveAt has passed signs in every process without a restart or
+// a cron job; a rotation that writes (no grace period, deletion) reaches other processes through the
+// cache stamp within SIGIL_CACHE_TTL_MS.
 import { importJWK, type JWK } from 'jose';
 import { db } from '../../db/index.ts';
 import { cached } from '../cache.ts';
-import type { KeyStatus } from './store.ts';
+import { resolveKeys, type KeyStatus, type ResolvedKey } from './lifecycle.ts';
 import { decryptPrivateJwk } from './store.ts';
 
 export type LiveKey = {
   kid: string;
+  /** Same as kid: lets the lifecycle functions take live keys as they are. */
+  id: string;
   alg: string;
   algorithm: string;
   storedStatus: KeyStatus;
@@ -19,6 +23,30 @@ export type LiveKey = {
   publicKey: () => Promise<CryptoKey>;
 };
 
+type Row = { id: string; alg: string; encryptedPrivateKey: string; wrappedDataKey: string };
+
+// Decrypted private keys by kid, kept across cache reloads: a kid is the thumbprint of its public key, so
+// the entry can never go stale, and a process that has unwrapped a key keeps signing with it even after a
+// `sigil rewrap` to a SIGIL_SECRET it was not started with.
+const PRIVATE = Symbol.for('sigil.signing-keys.private');
+function privateKeys(): Map<string, Promise<CryptoKey>> {
+  const g = globalThis as { [PRIVATE]?: Map<string, Promise<CryptoKey>> };
+  return (g[PRIVATE] ??= new Map());
+}
+
+function privateKeyOf(row: Row): () => Promise<CryptoKey> {
+  return () => {
+    const keys = privateKeys();
+    let key = keys.get(row.id);
+    if (!key) {
+      key = (async () => (await importJWK(decryptPrivateJwk(row), row.alg)) as CryptoKey)();
+      keys.set(row.id, key);
+      key.catch(() => keys.delete(row.id));
+    }
+    return key;
+  };
+}
+
 function lazy<T>(make: () => Promise<T>): () => Promise<T> {
   let value: Promise<T> | undefined;
   return () => (value ??= make());
@@ -27,8 +55,11 @@ function lazy<T>(make: () => Promise<T>): () => Promise<T> {
 export function loadKeySet(): Promise<LiveKey[]> {
   return cached('signing-keys', async () => {
     const rows = await db().signingKey.findMany({ orderBy: { effectiveAt: 'asc' } });
+    const ids = new Set(rows.map((r) => r.id));
+    for (const kid of privateKeys().keys()) if (!ids.has(kid)) privateKeys().delete(kid);
     return rows.map((row) => ({
       kid: row.id,
+      id: row.id,
       alg: row.alg,
       algorithm: row.algorithm,
       storedStatus: row.status as KeyStatus,
@@ -36,54 +67,44 @@ export function loadKeySet(): Promise<LiveKey[]> {
       createdAt: row.createdAt,
       retiredAt: row.retiredAt,
       publicJwk: row.publicJwk as JWK,
-      privateKey: lazy(async () => (await importJWK(decryptPrivateJwk(row), row.alg)) as CryptoKey),
+      privateKey: privateKeyOf(row),
       publicKey: lazy(async () => (await importJWK(row.publicJwk as JWK, row.alg)) as CryptoKey),
     }));
   });
 }
 
-/**
- * Effective status at `now`: among keys not retired, the one with the latest effectiveAt not in the
- * future is Current; later ones are Next; earlier ones Previous.
- */
-export function resolveStatuses<K extends Pick<LiveKey, 'kid' | 'storedStatus' | 'effectiveAt'>>(
-  keys: readonly K[],
-  now: Date,
-): Array<K & { status: KeyStatus }> {
-  const live = keys.filter((k) => k.storedStatus !== 'Previous');
-  const current = live
-    .filter((k) => k.effectiveAt.getTime() <= now.getTime())
-    .reduce<K | undefined>((best, k) => (!best || k.effectiveAt > best.effectiveAt ? k : best), undefined)
-    ?? live[0];
-  return keys.map((k) => {
-    if (k.storedStatus === 'Previous') return { ...k, status: 'Previous' as const };
-    if (k === current) return { ...k, status: 'Current' as const };
-    return { ...k, status: k.effectiveAt.getTime() > now.getTime() ? ('Next' as const) : ('Previous' as const) };
-  });
+/** The key set as it stands at `now`: Next, Current, Previous; dropped keys left out. */
+export async function resolvedKeySet(now = new Date()): Promise<Array<ResolvedKey<LiveKey>>> {
+  return resolveKeys(await loadKeySet(), now).keys;
 }
 
 export async function currentSigningKey(now = new Date()): Promise<LiveKey> {
-  const keys = await loadKeySet();
-  const current = resolveStatuses(keys, now).find((k) => k.status === 'Current');
+  const current = (await resolvedKeySet(now)).find((k) => k.status === 'Current');
   if (!current) throw new Error('No signing key: start-up creates one; was the database initialised?');
   return current;
 }
 
-/** Public JWK Set: Next, Current and Previous keys, so tokens verify across a rotation. */
-export async function publicJwks(): Promise<{ keys: JWK[] }> {
-  const keys = await loadKeySet();
-  return { keys: keys.map((k) => k.publicJwk) };
+/** Public JWK Set: Current, Next and Previous keys, so tokens verify across a rotation. */
+export async function publicJwks(now = new Date()): Promise<{ keys: JWK[] }> {
+  const keys = await resolvedKeySet(now);
+  const order = { Current: 0, Next: 1, Previous: 2 } as const;
+  return { keys: keys.toSorted((a, b) => order[a.status] - order[b.status]).map((k) => k.publicJwk) };
 }
 
-/** Seconds a JWKS response may be cached: short enough that a pending Next key is seen before it signs. */
+/**
+ * Seconds a JWKS response may be cached. With a Next key pending: at most half the time until it signs,
+ * so a cache filled after the rotation expires before then and a rotation that replaces the pending key
+ * is seen in time. Otherwise `ceiling` (300 s): the bound a grace period must cover for resource servers
+ * that honour Cache-Control and do not refetch on an unknown kid (README "Signing keys and SIGIL_SECRET").
+ */
 export async function jwksMaxAge(now = new Date(), ceiling = 300): Promise<number> {
-  const keys = await loadKeySet();
-  const upcoming = keys
-    .filter((k) => k.storedStatus !== 'Previous' && k.effectiveAt.getTime() > now.getTime())
+  const upcoming = (await resolvedKeySet(now))
+    .filter((k) => k.status === 'Next')
     .map((k) => Math.floor((k.effectiveAt.getTime() - now.getTime()) / 2000));
   return Math.max(0, Math.min(ceiling, ...upcoming));
 }
 
-export async function verificationKey(kid: string): Promise<LiveKey | undefined> {
-  return (await loadKeySet()).find((k) => k.kid === kid);
+/** A published key by kid (Next, Current or Previous); dropped keys no longer verify. */
+export async function verificationKey(kid: string, now = new Date()): Promise<LiveKey | undefined> {
+  return (await resolvedKeySet(now)).find((k) => k.kid === kid);
 }

@@ -6,11 +6,12 @@ import type { JWK } from 'jose';
 import type { Tx } from '../../db/index.ts';
 import { open, seal } from '../crypto.ts';
 import { unwrap, wrap } from '../instance-key.ts';
-import { generateSigningKey, type SigningAlgorithm } from './algorithms.ts';
+import { generateSigningKey, type GeneratedKey, type SigningAlgorithm } from './algorithms.ts';
+import type { KeyStatus } from './lifecycle.ts';
+
+export type { KeyStatus };
 
 const dataKeyAad = (kid: string) => `sigil:signing-key:${kid}`;
-
-export type KeyStatus = 'Next' | 'Current' | 'Previous';
 
 export async function insertSigningKey(
   tx: Tx,
@@ -19,6 +20,18 @@ export async function insertSigningKey(
   effectiveAt: Date,
 ): Promise<string> {
   const key = await generateSigningKey(algorithm);
+  await insertGeneratedKey(tx, key, algorithm, status, effectiveAt);
+  return key.kid;
+}
+
+/** Store a key generated beforehand (generation, slow for RSA-4096, stays outside the locked transaction). */
+export async function insertGeneratedKey(
+  tx: Tx,
+  key: GeneratedKey,
+  algorithm: SigningAlgorithm,
+  status: KeyStatus,
+  effectiveAt: Date,
+): Promise<void> {
   const dataKey = randomBytes(32);
   await tx.signingKey.create({
     data: {
@@ -32,7 +45,6 @@ export async function insertSigningKey(
       effectiveAt,
     },
   });
-  return key.kid;
 }
 
 export function decryptPrivateJwk(row: { id: string; encryptedPrivateKey: string; wrappedDataKey: string }): JWK {

@@ -1,0 +1,46 @@
+// Shared by the signing-key suites: token issuance, a jose "resource server", direct database reads.
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { createRemoteJWKSet, customFetch, decodeProtectedHeader, jwtVerify } from 'jose';
+import { PrismaClient as SqliteClient } from '../../server/db/generated/sqlite/client.ts';
+import { PrismaClient as PostgresClient } from '../../server/db/generated/postgresql/client.ts';
+import type { Db } from '../../server/db/index.ts';
+import { tokenRequest, type Sigil } from '../helpers/sigil.ts';
+
+export type M2M = { indicator: string; app: { id: string; secret: string } };
+
+export async function issue(sigil: Sigil, m2m: M2M): Promise<string> {
+  const r = await tokenRequest(sigil, { grant_type: 'client_credentials', resource: m2m.indicator }, m2m.app);
+  if (r.status !== 200) throw new Error(`token request failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.access_token as string;
+}
+
+export const kidOf = (token: string) => decodeProtectedHeader(token).kid!;
+export const algOf = (token: string) => decodeProtectedHeader(token).alg!;
+
+/**
+ * A resource server as most are written: jose's createRemoteJWKSet with its default caching (JWKS kept
+ * 10 minutes; an unknown kid triggers a refetch unless the last fetch is under 30 s old). Counts fetches.
+ */
+export function resourceServer(sigil: Sigil, indicator: string) {
+  const fetches: number[] = [];
+  const jwks = createRemoteJWKSet(new URL(`${sigil.url}/oidc/jwks`), {
+    [customFetch]: (url: string, init: RequestInit) => {
+      fetches.push(Date.now());
+      return fetch(url, init);
+    },
+  });
+  return {
+    fetches,
+    verify: (token: string) => jwtVerify(token, jwks, { issuer: `${sigil.url}/oidc`, audience: indicator }),
+  };
+}
+
+export function openDb(url: string): Db {
+  if (url.startsWith('file:')) {
+    return new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: url.slice(5), timeout: 5000 }, { timestampFormat: 'unixepoch-ms' }) });
+  }
+  return new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 2 }) }) as unknown as Db;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
