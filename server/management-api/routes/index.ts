@@ -3,6 +3,7 @@ import { applicationRoutes } from './applications.ts';
 import { resourceRoutes } from './resources.ts';
 import { roleRoutes } from './roles.ts';
 import { signingKeyRoutes } from './signing-keys.ts';
+import { subjectTokenRoutes } from './subject-tokens.ts';
 
 /** Every Management API route. The OpenAPI document is generated from this list. */
-export const ROUTES: Route[] = [...applicationRoutes, ...resourceRoutes, ...roleRoutes, ...signingKeyRoutes] as Route[];
+export const ROUTES: Route[] = [...applicationRoutes, ...resourceRoutes, ...roleRoutes, ...signingKeyRoutes, ...subjectTokenRoutes] as Route[];

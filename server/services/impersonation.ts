@@ -1,0 +1,116 @@
+// Impersonation: who may exchange subject tokens, what the impersonated user is granted, and the one
+// transaction that consumes a subject token together with its `User.Impersonated` event.
+import { db } from '../db/index.ts';
+import type { ImpersonationCreate } from '../schemas/subject-tokens.ts';
+import type { UserResponse } from '../schemas/users.ts';
+import type { Actor } from './actor.ts';
+import type { RoleGrant } from './clients.ts';
+import { notFound, unprocessable } from './errors.ts';
+import { emitDataEvent } from './events/index.ts';
+import { consumeSubjectToken, issueSubjectToken, type IssuedSubjectToken } from './subject-tokens.ts';
+import { dataChange } from './transaction.ts';
+import { toUserResponse } from './users/response.ts';
+
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+/**
+ * Token exchange is opt-in per app (`customClientMetadata.allowTokenExchange`, Logto's switch) and never
+ * open to third-party apps: impersonation is a first-party support tool.
+ */
+export function mayExchangeTokens(app: { customClientMetadata: unknown; isThirdParty: boolean }): boolean {
+  const metadata = app.customClientMetadata as { allowTokenExchange?: unknown } | null;
+  return metadata?.allowTokenExchange === true && !app.isThirdParty;
+}
+
+/** The impersonated user as claims scripts see it (Logto's `context.user`): profile, custom data, roles with scopes. */
+export type ImpersonatedUser = UserResponse & { roles: RoleGrant[] };
+
+export async function loadImpersonatedUser(userId: string): Promise<ImpersonatedUser | null> {
+  const row = await db().user.findUnique({
+    where: { id: userId },
+    include: { roles: { include: { role: { include: { scopes: { include: { scope: { include: { resource: true } } } } } } } } },
+  });
+  if (!row) return null;
+  const roles: RoleGrant[] = row.roles
+    .filter(({ role }) => role.type === 'User')
+    .map(({ role }) => ({
+      id: role.id,
+      name: role.name,
+      description: role.description,
+      scopes: role.scopes.map(({ scope }) => ({
+        id: scope.id,
+        name: scope.name,
+        description: scope.description,
+        resourceId: scope.resourceId,
+        resource: scope.resource.indicator,
+      })),
+    }));
+  return { ...toUserResponse(row), roles };
+}
+
+/** RBAC: the scope names the user's roles grant on one resource. */
+export function userScopesOn(user: ImpersonatedUser, indicator: string): Set<string> {
+  return new Set(user.roles.flatMap((r) => r.scopes).filter((s) => s.resource === indicator).map((s) => s.name));
+}
+
+export type Impersonation = {
+  subjectTokenId: string;
+  tokenHash: string;
+  userId: string;
+  applicationId: string;
+  /** RFC 8693 `act` of the issued token, when an actor token was presented. */
+  act?: Record<string, unknown>;
+  resource: string;
+  scope: string;
+};
+
+/**
+ * Consume the subject token and record the impersonation in one transaction: the `User.Impersonated`
+ * audit record and webhook outbox rows commit with the consumption, or neither happens. Returns false
+ * when another exchange won the race (or the token expired or the user was suspended meanwhile).
+ */
+export async function recordImpersonation(actor: Actor, i: Impersonation): Promise<boolean> {
+  return dataChange(async (tx) => {
+    if (!(await consumeSubjectToken(tx, i.tokenHash))) return false;
+    const data = {
+      userId: i.userId,
+      applicationId: i.applicationId,
+      impersonationId: i.subjectTokenId,
+      ...(i.act ? { act: i.act } : {}),
+      resource: i.resource,
+      scope: i.scope,
+    };
+    await emitDataEvent(tx, actor, { event: 'User.Impersonated', entity: 'User', entityId: i.userId, data, after: data, userId: i.userId, applicationId: i.applicationId });
+    return true;
+  });
+}
+
+// ---- Console ----------------------------------------------------------------------------------------
+
+export type ExchangeApp = { id: string; name: string; type: string };
+
+/** Apps an administrator can impersonate through: token exchange enabled, first-party. */
+export async function listExchangeApps(): Promise<ExchangeApp[]> {
+  const rows = await db().application.findMany({
+    where: { isThirdParty: false },
+    select: { id: true, name: true, type: true, customClientMetadata: true, isThirdParty: true },
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+  });
+  return rows.filter(mayExchangeTokens).map(({ id, name, type }) => ({ id, name, type }));
+}
+
+/**
+ * An administrator starts an impersonation from the console for a chosen app. The app is checked up
+ * front so the console never hands out a token the app could not exchange; the subject token itself is
+ * not bound to the app (Logto's model), the exchange checks the presenting app again.
+ */
+export async function impersonateFromConsole(actor: Actor, input: ImpersonationCreate): Promise<IssuedSubjectToken & { applicationId: string }> {
+  const app = await db().application.findUnique({ where: { id: input.applicationId }, select: { customClientMetadata: true, isThirdParty: true } });
+  if (!app) throw notFound('application', input.applicationId);
+  if (!mayExchangeTokens(app)) {
+    throw unprocessable('application.token_exchange_not_allowed', 'This application does not have token exchange enabled (customClientMetadata.allowTokenExchange).', 'applicationId');
+  }
+  const issued = await issueSubjectToken(actor, { userId: input.userId, ...(input.context ? { context: input.context } : {}) });
+  return { ...issued, applicationId: input.applicationId };
+}
