@@ -25,8 +25,19 @@ const STATUS = {
 
 export function zodToApiError(error: ZodError, where: 'body' | 'query' | 'params'): ApiError {
   const issue = error.issues[0]!;
-  const field = issue.path.map(String).join('.') || where;
+  // An unknown key is reported on its parent object; name the key itself so callers see what to remove.
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+  const field = path.map(String).join('.') || where;
   return new ApiError(400, 'guard.invalid_input', `Invalid ${where}: ${field}: ${issue.message}`, field);
+}
+
+/** Logto answers a bad `page` / `page_size` with 400 `guard.invalid_pagination`; other query fields as usual. */
+export function queryError(error: ZodError, paginated: boolean): ApiError {
+  const field = error.issues[0]?.path.map(String).join('.');
+  if (paginated && (field === 'page' || field === 'page_size')) {
+    return new ApiError(400, 'guard.invalid_pagination', `Invalid query: ${field}: ${error.issues[0]!.message}`, field);
+  }
+  return zodToApiError(error, 'query');
 }
 
 export function apiErrorResponse(error: unknown): ProtocolResponse {

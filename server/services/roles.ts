@@ -3,13 +3,17 @@ import { db, dbProvider, type Tx } from '../db/index.ts';
 import type { Page, Pagination } from '../schemas/common.ts';
 import type { ScopeResponse } from '../schemas/resources.ts';
 import type { RoleCreate, RolePatch, RoleResponse } from '../schemas/roles.ts';
+import type { UserResponse } from '../schemas/users.ts';
 import type { Actor } from './actor.ts';
 import { randomId } from './crypto.ts';
 import { conflict, notFound, unprocessable } from './errors.ts';
 import { emitDataEvent } from './events/index.ts';
 import { contains, skipTake } from './pages.ts';
 import { toResourceResponse, toScopeResponse } from './resources.ts';
-import { configChange } from './transaction.ts';
+import { configChange, dataChange } from './transaction.ts';
+import { toUserResponse } from './users/response.ts';
+import { findUserPage, usersInOrder } from './users/search.ts';
+import { emitRolesUpdated, roleIdsOf } from './users/role-links.ts';
 
 type RoleRow = Awaited<ReturnType<Tx['role']['findUniqueOrThrow']>>;
 
@@ -132,4 +136,74 @@ export async function listRoleApplications(roleId: string, page: Pagination) {
     db().application.findMany({ where, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], ...skipTake(page) }),
   ]);
   return { total, items: rows };
+}
+
+/** Logto's `POST /roles/:id/applications`: assign the role to applications (MachineToMachine roles only). */
+export async function assignRoleApplications(actor: Actor, roleId: string, applicationIds: string[]): Promise<void> {
+  await configChange(async (tx) => {
+    const role = await requireRole(tx, roleId);
+    if (role.type !== 'MachineToMachine') {
+      throw unprocessable('application.role_type_mismatch', `Role \`${role.name}\` is a User role; applications take MachineToMachine roles.`, 'id');
+    }
+    const ids = [...new Set(applicationIds)];
+    const found = await tx.application.findMany({ where: { id: { in: ids } }, select: { id: true } });
+    const missing = ids.find((id) => !found.some((a) => a.id === id));
+    if (missing) throw notFound('application', missing);
+    const existing = await tx.applicationRole.findFirst({ where: { roleId, applicationId: { in: ids } } });
+    if (existing) {
+      throw unprocessable('role.application_exists', `Application \`${existing.applicationId}\` already has this role.`, 'applicationIds');
+    }
+    await tx.applicationRole.createMany({ data: ids.map((applicationId) => ({ applicationId, roleId })) });
+    for (const applicationId of ids) {
+      await emitDataEvent(tx, actor, { event: 'Application.Roles.Updated', entity: 'Application', entityId: applicationId, after: { roleIds: [roleId] }, applicationId });
+    }
+  });
+}
+
+export async function removeRoleApplication(actor: Actor, roleId: string, applicationId: string): Promise<void> {
+  await configChange(async (tx) => {
+    const link = await tx.applicationRole.findUnique({ where: { applicationId_roleId: { applicationId, roleId } } });
+    if (!link) throw notFound('application role', applicationId);
+    await tx.applicationRole.delete({ where: { applicationId_roleId: { applicationId, roleId } } });
+    await emitDataEvent(tx, actor, { event: 'Application.Roles.Updated', entity: 'Application', entityId: applicationId, before: { roleId }, applicationId });
+  });
+}
+
+// ---- Users of a role (user data, not cached configuration: dataChange) -------------------------------
+
+/** Logto's `GET /roles/:id/users`, with its `search` over the users' identifiers. */
+export async function listRoleUsers(roleId: string, page: Pagination, query: { search?: string } = {}): Promise<Page<UserResponse>> {
+  await requireRole(db() as unknown as Tx, roleId);
+  const { total, ids } = await findUserPage({ search: query.search, roleId }, page);
+  return { total, items: (await usersInOrder(ids)).map(toUserResponse) };
+}
+
+/** Logto's `POST /roles/:id/users`: 422 `role.user_exists` when a user already has the role. */
+export async function assignRoleUsers(actor: Actor, roleId: string, userIds: string[]): Promise<void> {
+  await dataChange(async (tx) => {
+    const role = await requireRole(tx, roleId);
+    if (role.type !== 'User') {
+      throw unprocessable('user.invalid_role_type', `Role \`${role.name}\` is a ${role.type} role; users take User roles.`, 'id');
+    }
+    const ids = [...new Set(userIds)];
+    const found = await tx.user.findMany({ where: { id: { in: ids } }, select: { id: true } });
+    const missing = ids.find((id) => !found.some((u) => u.id === id));
+    if (missing) throw notFound('user', missing);
+    const existing = await tx.userRole.findFirst({ where: { roleId, userId: { in: ids } } });
+    if (existing) throw unprocessable('role.user_exists', `User \`${existing.userId}\` already has this role.`, 'userIds');
+    const before = new Map<string, string[]>();
+    for (const userId of ids) before.set(userId, await roleIdsOf(tx, userId));
+    await tx.userRole.createMany({ data: ids.map((userId) => ({ userId, roleId })) });
+    for (const userId of ids) await emitRolesUpdated(tx, actor, userId, before.get(userId)!);
+  });
+}
+
+export async function removeRoleUser(actor: Actor, roleId: string, userId: string): Promise<void> {
+  await dataChange(async (tx) => {
+    const link = await tx.userRole.findUnique({ where: { userId_roleId: { userId, roleId } } });
+    if (!link) throw notFound('user role', userId);
+    const before = await roleIdsOf(tx, userId);
+    await tx.userRole.delete({ where: { userId_roleId: { userId, roleId } } });
+    await emitRolesUpdated(tx, actor, userId, before);
+  });
 }

@@ -12,7 +12,8 @@ import { emitDataEvent } from './events/index.ts';
 import { contains, skipTake } from './pages.ts';
 import { toRoleResponse } from './roles.ts';
 import { dataChange } from './transaction.ts';
-import { toUserResponse, userSearchWhere, type UserRow } from './users/response.ts';
+import { toUserResponse, type UserRow } from './users/response.ts';
+import { findUserPage, searchTerm, usersInOrder } from './users/search.ts';
 import { emitRolesUpdated, roleIdsOf } from './users/role-links.ts';
 
 export { toUserResponse, type UserRow } from './users/response.ts';
@@ -96,16 +97,8 @@ export async function createUser(actor: Actor, input: UserCreate, options: { id?
 }
 
 export async function listUsers(query: UserListQuery, page: Pagination): Promise<Page<UserResponse>> {
-  const search = userSearchWhere(query.search, dbProvider());
-  const where = {
-    ...(search ?? {}),
-    ...(query.excludeRoleId ? { roles: { none: { roleId: query.excludeRoleId } } } : {}),
-  };
-  const [total, rows] = await Promise.all([
-    db().user.count({ where }),
-    db().user.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], ...skipTake(page) }),
-  ]);
-  return { total, items: rows.map(toUserResponse) };
+  const { total, ids } = await findUserPage(query, page);
+  return { total, items: (await usersInOrder(ids)).map(toUserResponse) };
 }
 
 export async function getUser(id: string): Promise<UserResponse> {
@@ -204,7 +197,7 @@ async function revokeUserTokens(tx: Tx, userId: string): Promise<void> {
 /** The user's roles (Logto lists only `User` roles here), with Logto's `search` over name and description. */
 export async function listUserRoles(id: string, page: Pagination, query: { search?: string } = {}): Promise<Page<RoleResponse>> {
   await requireUser(db(), id);
-  const term = contains(query.search?.replace(/^%+|%+$/g, ''), dbProvider());
+  const term = contains(searchTerm(query.search), dbProvider());
   const where = { type: 'User', users: { some: { userId: id } }, ...(term ? { OR: [{ name: term }, { description: term }] } : {}) };
   const [total, rows] = await Promise.all([
     db().role.count({ where }),

@@ -2,8 +2,9 @@ import type { Route } from '../route.ts';
 import { applicationRoutes } from './applications.ts';
 import { resourceRoutes } from './resources.ts';
 import { roleRoutes } from './roles.ts';
+import { userRoutes } from './users.ts';
 import { signingKeyRoutes } from './signing-keys.ts';
 import { subjectTokenRoutes } from './subject-tokens.ts';
 
 /** Every Management API route. The OpenAPI document is generated from this list. */
-export const ROUTES: Route[] = [...applicationRoutes, ...resourceRoutes, ...roleRoutes, ...signingKeyRoutes, ...subjectTokenRoutes] as Route[];
+export const ROUTES: Route[] = [...applicationRoutes, ...resourceRoutes, ...roleRoutes, ...userRoutes, ...signingKeyRoutes, ...subjectTokenRoutes] as Route[];

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { applicationResponse } from '../../schemas/applications.ts';
-import { id, pagination } from '../../schemas/common.ts';
+import { id, pagination, searchQuery } from '../../schemas/common.ts';
 import { resourceResponse, scopeResponse } from '../../schemas/resources.ts';
 import { roleCreate, roleListItem, roleListQuery, rolePatch, roleResponse, scopeIdsBody } from '../../schemas/roles.ts';
+import { userIdsBody, userResponse } from '../../schemas/users.ts';
 import { toApplicationResponse } from '../../services/applications.ts';
 import * as roles from '../../services/roles.ts';
 import { route } from '../route.ts';
@@ -65,5 +66,33 @@ export const roleRoutes = [
       const page = await roles.listRoleApplications(p.id, query);
       return { body: page.items.map(toApplicationResponse), total: page.total };
     },
+  }),
+  route({
+    method: 'POST', path: '/api/roles/:id/applications', scope: 'write:roles', tag, summary: 'Assign a MachineToMachine role to applications',
+    params, body: z.object({ applicationIds: z.array(id).min(1).max(1000) }).strict(), status: 201, errors: [400, 404, 422],
+    handler: async ({ params: p, body, actor }) => (await roles.assignRoleApplications(actor, p.id, body.applicationIds), { status: 201 }),
+  }),
+  route({
+    method: 'DELETE', path: '/api/roles/:id/applications/:applicationId', scope: 'write:roles', tag, summary: 'Remove a role from an application',
+    params: params.extend({ applicationId: id }), status: 204, errors: [404],
+    handler: async ({ params: p, actor }) => (await roles.removeRoleApplication(actor, p.id, p.applicationId), {}),
+  }),
+  route({
+    method: 'GET', path: '/api/roles/:id/users', scope: 'read:roles', tag, summary: 'List the users that have a role',
+    params, query: pagination.extend(searchQuery.shape), response: z.array(userResponse), status: 200, errors: [404], paginated: true,
+    handler: async ({ params: p, query }) => {
+      const page = await roles.listRoleUsers(p.id, query, query);
+      return { body: page.items, total: page.total };
+    },
+  }),
+  route({
+    method: 'POST', path: '/api/roles/:id/users', scope: 'write:roles', tag, summary: 'Assign a User role to users',
+    params, body: userIdsBody, status: 201, errors: [400, 404, 422],
+    handler: async ({ params: p, body, actor }) => (await roles.assignRoleUsers(actor, p.id, body.userIds), { status: 201 }),
+  }),
+  route({
+    method: 'DELETE', path: '/api/roles/:id/users/:userId', scope: 'write:roles', tag, summary: 'Remove a role from a user',
+    params: params.extend({ userId: id }), status: 204, errors: [404],
+    handler: async ({ params: p, actor }) => (await roles.removeRoleUser(actor, p.id, p.userId), {}),
   }),
 ];

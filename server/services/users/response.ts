@@ -1,7 +1,6 @@
-// The user's wire shape and the user search filter, shared by the users and roles services.
-import type { Provider, Tx } from '../../db/index.ts';
+// The user's wire shape, shared by the users and roles services.
+import type { Tx } from '../../db/index.ts';
 import type { UserProfile, UserResponse } from '../../schemas/users.ts';
-import { contains } from '../pages.ts';
 
 export type UserRow = Awaited<ReturnType<Tx['user']['findUniqueOrThrow']>>;
 
@@ -22,25 +21,5 @@ export function toUserResponse(row: UserRow): UserResponse {
     updatedAt: row.updatedAt.getTime(),
     isSuspended: row.isSuspended,
     hasPassword: row.passwordHash !== null,
-  };
-}
-
-/**
- * Logto's `search` is an SQL LIKE pattern (`%foo%`); here it is a case-insensitive substring over id,
- * username, email, phone and name, so the surrounding `%` of Logto-style queries are dropped.
- */
-export function userSearchWhere(search: string | undefined, provider: Provider) {
-  const value = search?.replace(/^%+|%+$/g, '').trim();
-  const term = contains(value, provider);
-  if (!term || !value) return undefined;
-  const phone = contains(value.replace(/^\+/, ''), provider);
-  return {
-    OR: [
-      { id: term },
-      { username: term },
-      { primaryEmail: term },
-      { name: term },
-      ...(phone ? [{ primaryPhone: phone }] : []),
-    ],
   };
 }

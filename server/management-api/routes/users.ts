@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { id, jsonObject, pagination, searchQuery } from '../../schemas/common.ts';
+import { roleIdsBody, roleResponse } from '../../schemas/roles.ts';
+import {
+  customDataBody, isSuspendedBody, passwordBody, userCreate, userListQuery, userPatch, userProfile, userResponse,
+} from '../../schemas/users.ts';
+import * as users from '../../services/users.ts';
+import { route } from '../route.ts';
+
+const tag = 'Users';
+const params = z.object({ userId: id });
+
+export const userRoutes = [
+  route({
+    method: 'GET', path: '/api/users', scope: 'read:users', tag, summary: 'List users (search over id, username, email, phone and name)',
+    query: pagination.extend(userListQuery.shape), response: z.array(userResponse), status: 200, paginated: true,
+    handler: async ({ query }) => {
+      const page = await users.listUsers(query, query);
+      return { body: page.items, total: page.total };
+    },
+  }),
+  route({
+    method: 'POST', path: '/api/users', scope: 'write:users', tag, summary: 'Create a user',
+    body: userCreate, response: userResponse, status: 200, errors: [400, 422],
+    handler: async ({ body, actor }) => ({ body: await users.createUser(actor, body) }),
+  }),
+  route({
+    method: 'GET', path: '/api/users/:userId', scope: 'read:users', tag, summary: 'Get a user',
+    params, response: userResponse, status: 200, errors: [404],
+    handler: async ({ params: p }) => ({ body: await users.getUser(p.userId) }),
+  }),
+  route({
+    method: 'PATCH', path: '/api/users/:userId', scope: 'write:users', tag, summary: 'Update a user (null or "" clears an identifier; customData and profile are replaced)',
+    params, body: userPatch, response: userResponse, status: 200, errors: [400, 404, 422],
+    handler: async ({ params: p, body, actor }) => ({ body: await users.updateUser(actor, p.userId, body) }),
+  }),
+  route({
+    method: 'DELETE', path: '/api/users/:userId', scope: 'write:users', tag, summary: 'Delete a user',
+    params, status: 204, errors: [404],
+    handler: async ({ params: p, actor }) => (await users.deleteUser(actor, p.userId), {}),
+  }),
+  route({
+    method: 'GET', path: '/api/users/:userId/custom-data', scope: 'read:users', tag, summary: "Get a user's custom data",
+    params, response: jsonObject, status: 200, errors: [404],
+    handler: async ({ params: p }) => ({ body: await users.getCustomData(p.userId) }),
+  }),
+  route({
+    method: 'PATCH', path: '/api/users/:userId/custom-data', scope: 'write:users', tag, summary: "Merge into a user's custom data (returns the result)",
+    params, body: customDataBody, response: jsonObject, status: 200, errors: [400, 404],
+    handler: async ({ params: p, body, actor }) => ({ body: await users.updateCustomData(actor, p.userId, body.customData) }),
+  }),
+  route({
+    method: 'PATCH', path: '/api/users/:userId/profile', scope: 'write:users', tag, summary: "Merge into a user's standard profile claims (returns the result)",
+    params, body: z.object({ profile: userProfile }).strict(), response: userProfile, status: 200, errors: [400, 404],
+    handler: async ({ params: p, body, actor }) => ({ body: await users.updateProfile(actor, p.userId, body.profile) }),
+  }),
+  route({
+    method: 'PATCH', path: '/api/users/:userId/is-suspended', scope: 'write:users', tag, summary: 'Suspend or reinstate a user (suspending revokes their opaque tokens)',
+    params, body: isSuspendedBody, response: userResponse, status: 200, errors: [400, 404],
+    handler: async ({ params: p, body, actor }) => ({ body: await users.setSuspended(actor, p.userId, body.isSuspended) }),
+  }),
+  route({
+    method: 'PATCH', path: '/api/users/:userId/password', scope: 'write:users', tag, summary: "Set a user's password (stored as scrypt; never returned)",
+    params, body: passwordBody, response: userResponse, status: 200, errors: [400, 404],
+    handler: async ({ params: p, body, actor }) => ({ body: await users.setPassword(actor, p.userId, body.password) }),
+  }),
+  route({
+    method: 'GET', path: '/api/users/:userId/roles', scope: 'read:users', tag, summary: "List a user's roles",
+    params, query: pagination.extend(searchQuery.shape), response: z.array(roleResponse), status: 200, errors: [404], paginated: true,
+    handler: async ({ params: p, query }) => {
+      const page = await users.listUserRoles(p.userId, query, query);
+      return { body: page.items, total: page.total };
+    },
+  }),
+  route({
+    method: 'POST', path: '/api/users/:userId/roles', scope: 'write:users', tag, summary: 'Assign User roles to a user (roles already held are skipped)',
+    params, body: roleIdsBody, status: 201, errors: [400, 404, 422],
+    handler: async ({ params: p, body, actor }) => (await users.assignUserRoles(actor, p.userId, body.roleIds), { status: 201 }),
+  }),
+  route({
+    method: 'DELETE', path: '/api/users/:userId/roles/:roleId', scope: 'write:users', tag, summary: 'Remove a role from a user',
+    params: params.extend({ roleId: id }), status: 204, errors: [404],
+    handler: async ({ params: p, actor }) => (await users.removeUserRole(actor, p.userId, p.roleId), {}),
+  }),
+];
