@@ -22,7 +22,7 @@ export const algOf = (token: string) => decodeProtectedHeader(token).alg!;
  * A resource server as most are written: jose's createRemoteJWKSet with its default caching (JWKS kept
  * 10 minutes; an unknown kid triggers a refetch unless the last fetch is under 30 s old). Counts fetches.
  */
-export function resourceServer(sigil: Sigil, indicator: string) {
+export function resourceServer(sigil: Sigil, indicator: string, issuer = `${sigil.url}/oidc`) {
   const fetches: number[] = [];
   const jwks = createRemoteJWKSet(new URL(`${sigil.url}/oidc/jwks`), {
     [customFetch]: (url: string, init: RequestInit) => {
@@ -32,7 +32,7 @@ export function resourceServer(sigil: Sigil, indicator: string) {
   });
   return {
     fetches,
-    verify: (token: string) => jwtVerify(token, jwks, { issuer: `${sigil.url}/oidc`, audience: indicator }),
+    verify: (token: string) => jwtVerify(token, jwks, { issuer, audience: indicator }),
   };
 }
 
@@ -44,3 +44,41 @@ export function openDb(url: string): Db {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** requestedAt <= the server's signing time <= issuedAt (one clock: same machine). */
+export type Sample = { requestedAt: number; issuedAt: number; verifyAt: number; kid: string; ok: boolean; code?: string };
+
+/**
+ * Rotation under load: one client requests tokens back to back (a short pause between requests) and a
+ * jose resource server verifies each, for `durationMs`; `rotate` runs once `rotateAfterMs` in. Returns
+ * every sample, the rotation's response time and the resource server's JWKS fetch times.
+ */
+export async function loadAcrossRotation(
+  sigil: Sigil,
+  m2m: M2M,
+  opts: { durationMs: number; rotateAfterMs: number; rotate: () => Promise<{ newKid: string; effectiveAt: number }> },
+) {
+  const rs = resourceServer(sigil, m2m.indicator);
+  const samples: Sample[] = [];
+  const start = Date.now();
+  let rotation: { at: number; newKid: string; effectiveAt: number } | undefined;
+  const rotating = sleep(opts.rotateAfterMs).then(async () => {
+    const result = await opts.rotate();
+    rotation = { at: Date.now(), ...result };
+  });
+  while (Date.now() - start < opts.durationMs) {
+    const requestedAt = Date.now();
+    const token = await issue(sigil, m2m);
+    const issuedAt = Date.now();
+    const verifyAt = Date.now();
+    try {
+      await rs.verify(token);
+      samples.push({ requestedAt, issuedAt, verifyAt, kid: kidOf(token), ok: true });
+    } catch (error) {
+      samples.push({ requestedAt, issuedAt, verifyAt, kid: kidOf(token), ok: false, code: (error as { code?: string }).code });
+    }
+    await sleep(15);
+  }
+  await rotating;
+  return { samples, rotation: rotation!, fetches: rs.fetches, start };
+}
