@@ -1,0 +1,77 @@
+// The peer for `npm run bench`: node-oidc-provider v9 (the engine under Logto) configured like Sigil's
+// bench setup: one confidential client (client_credentials, client_secret_basic), one resource server
+// (https://bench.api, scope read:bench, JWT access tokens signed ES256). Its default in-memory adapter is
+// used, so the peer persists nothing per request (Sigil writes an audit record per request to SQLite).
+//
+// Run as its own process: node bench/peer/provider.mjs, configured by env
+//   PEER_PORT, PEER_CLIENT_ID, PEER_CLIENT_SECRET, PEER_RESOURCE, PEER_SCOPE
+// It prints one line `ready <issuer> <token endpoint>` when listening.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import Provider from 'oidc-provider';
+
+const port = Number(process.env.PEER_PORT ?? 0);
+const clientId = process.env.PEER_CLIENT_ID ?? 'bench-client';
+const clientSecret = process.env.PEER_CLIENT_SECRET ?? randomBytes(24).toString('base64url');
+const resource = process.env.PEER_RESOURCE ?? 'https://bench.api';
+const scope = process.env.PEER_SCOPE ?? 'read:bench';
+
+const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'bench-es256', alg: 'ES256', use: 'sig' };
+
+const server = createServer();
+await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+const issuer = `http://127.0.0.1:${server.address().port}`;
+
+const provider = new Provider(issuer, {
+  clients: [
+    {
+      client_id: clientId,
+      client_secret: clientSecret,
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      token_endpoint_auth_method: 'client_secret_basic',
+      // The only key is ES256, so the client's (unused) ID token alg must say so too.
+      id_token_signed_response_alg: 'ES256',
+      scope,
+    },
+  ],
+  jwks: { keys: [signingKey] },
+  cookies: { keys: [randomBytes(32).toString('base64url')] },
+  scopes: [scope],
+  ttl: { ClientCredentials: 3600 },
+  features: {
+    devInteractions: { enabled: false },
+    clientCredentials: { enabled: true },
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: () => resource,
+      useGrantedResource: () => true,
+      getResourceServerInfo: (_ctx, indicator) => {
+        if (indicator !== resource) throw new Provider.errors.InvalidTarget();
+        return {
+          scope,
+          audience: resource,
+          accessTokenTTL: 3600,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'ES256' } },
+        };
+      },
+    },
+  },
+});
+
+server.on('request', provider.callback());
+server.keepAliveTimeout = 65_000;
+// The discovery document names the token endpoint; read it so the runner never guesses the path.
+const discovery = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
+console.log(`ready ${issuer} ${discovery.token_endpoint}`);
+
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.on(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections?.();
+    setTimeout(() => process.exit(0), 2000).unref();
+  });
+}
