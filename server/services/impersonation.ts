@@ -100,6 +100,26 @@ export async function listExchangeApps(): Promise<ExchangeApp[]> {
   return rows.filter(mayExchangeTokens).map(({ id, name, type }) => ({ id, name, type }));
 }
 
+export type ImpersonationOptions = {
+  apps: ExchangeApp[];
+  /** The tenant's APIs (never the Management API), each with the scopes this user's roles grant on it. */
+  resources: Array<{ indicator: string; name: string; isDefault: boolean; userScopes: string[] }>;
+};
+
+/** What the console's Impersonate panel offers for one user. */
+export async function impersonationOptions(userId: string): Promise<ImpersonationOptions> {
+  const [user, apps, resources] = await Promise.all([
+    loadImpersonatedUser(userId),
+    listExchangeApps(),
+    db().resource.findMany({ where: { isBuiltIn: false }, select: { indicator: true, name: true, isDefault: true }, orderBy: [{ name: 'asc' }, { indicator: 'asc' }] }),
+  ]);
+  if (!user) throw notFound('user', userId);
+  return {
+    apps,
+    resources: resources.map((r) => ({ ...r, userScopes: [...userScopesOn(user, r.indicator)].sort() })),
+  };
+}
+
 /**
  * An administrator starts an impersonation from the console for a chosen app. The app is checked up
  * front so the console never hands out a token the app could not exchange; the subject token itself is

@@ -4,6 +4,7 @@ import { env } from '../env.ts';
 import { publicProcedure, router } from './init.ts';
 import { adminRouter } from './routers/admin.ts';
 import { dashboardRouter } from './routers/dashboard.ts';
+import { impersonationRouter } from './routers/impersonation.ts';
 
 export const appRouter = router({
   meta: router({
@@ -12,6 +13,7 @@ export const appRouter = router({
   }),
   admin: adminRouter,
   dashboard: dashboardRouter,
+  impersonation: impersonationRouter,
 });
 
 export type AppRouter = typeof appRouter;
