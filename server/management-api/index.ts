@@ -1,7 +1,8 @@
 // The REST Management API at /api/*: match route -> authenticate (Bearer) -> validate -> handler -> JSON.
 import { json, type ProtocolRequest, type ProtocolResponse } from '../http/envelope.ts';
 import { env } from '../env.ts';
-import { ApiError, apiErrorResponse, zodToApiError } from './errors.ts';
+import { ApiError, apiErrorResponse, queryError, zodToApiError } from './errors.ts';
+import { isSwaggerPath, swaggerResponse } from './swagger.ts';
 import { authenticate } from './auth.ts';
 import { ROUTES } from './routes/index.ts';
 import type { Route } from './route.ts';
@@ -48,25 +49,34 @@ function decodeParam(value: string, key: string): string {
   }
 }
 
-function linkHeader(path: string, query: Record<string, string | string[]>, page: number, pageSize: number, total: number): string {
-  const last = Math.max(1, Math.ceil(total / pageSize));
-  const href = (p: number) => {
+/**
+ * RFC 8288 links exactly as Logto's koa-pagination: first, last, then prev and next when they exist; each
+ * keeps the request's query and sets `page` (`page_size` appears only when the request gave it).
+ */
+export function linkHeader(path: string, query: Record<string, string | string[]>, page: number, pageSize: number, total: number): string {
+  const last = Math.ceil(total / pageSize) || 1;
+  const href = (p: number, rel: 'first' | 'last' | 'prev' | 'next') => {
+    // `page` keeps its place in the query, or goes last when the request had none (Logto's object spread).
     const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) for (const x of [v].flat()) if (k !== 'page') params.append(k, x);
-    params.set('page', String(p));
-    params.set('page_size', String(pageSize));
-    return `<${env().publicUrl}${path}?${params}>`;
+    let placed = false;
+    for (const [k, v] of Object.entries(query)) {
+      if (k !== 'page') for (const x of [v].flat()) params.append(k, x);
+      else if (!placed) (params.append('page', String(p)), (placed = true));
+    }
+    if (!placed) params.append('page', String(p));
+    return `<${env().publicUrl}${path}?${params}>; rel="${rel}"`;
   };
-  const links = [`${href(1)}; rel="first"`];
-  if (page > 1) links.push(`${href(Math.min(page - 1, last))}; rel="prev"`);
-  if (page < last) links.push(`${href(page + 1)}; rel="next"`);
-  links.push(`${href(last)}; rel="last"`);
+  const links = [href(1, 'first'), href(last, 'last')];
+  if (page > 1) links.push(href(page - 1, 'prev'));
+  if (page < last) links.push(href(page + 1, 'next'));
   return links.join(', ');
 }
 
 export async function handleManagementApi(req: ProtocolRequest): Promise<ProtocolResponse> {
   try {
     const path = req.path;
+    // The OpenAPI document is public, as Logto's /api/swagger.json.
+    if (isSwaggerPath(path)) return swaggerResponse(req);
     const matches = compiled
       .map((c) => ({ c, m: c.pattern.exec(path) }))
       .filter((x): x is { c: Compiled; m: RegExpExecArray } => x.m !== null);
@@ -84,7 +94,7 @@ export async function handleManagementApi(req: ProtocolRequest): Promise<Protoco
     const params = route.params ? route.params.safeParse(rawParams) : { success: true as const, data: rawParams };
     if (!params.success) throw zodToApiError(params.error, 'params');
     const query = route.query ? route.query.safeParse(rawQuery) : { success: true as const, data: {} };
-    if (!query.success) throw zodToApiError(query.error, 'query');
+    if (!query.success) throw queryError(query.error, route.paginated === true);
     let body: unknown;
     if (route.body) {
       const parsed = route.body.safeParse(parseBody(req));

@@ -16,6 +16,8 @@ export type Route<P = any, Q = any, B = any> = {
   scope: ManagementScope;
   summary: string;
   tag: string;
+  /** OpenAPI operationId; derived from method and path when absent (`GET /api/users/:userId` -> `getUser`). */
+  operationId?: string;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
