@@ -51,7 +51,9 @@ describe('signing keys: rotation without a (long enough) grace period', () => {
 
       // Old-key tokens never fail; the new key signs from effectiveAt (at once for grace 0).
       expect(samples.filter((s) => s.kid === oldKid).every((s) => s.ok)).toBe(true);
-      for (const s of samples) if (s.requestedAt >= rotation.effectiveAt) expect(s.kid).toBe(rotation.newKid);
+      // (Grace 0: effectiveAt is stamped inside the rotation's transaction; the key signs once it commits.)
+      const signsFrom = grace === 0 ? rotation.at : rotation.effectiveAt;
+      for (const s of samples) if (s.requestedAt >= signsFrom) expect(s.kid).toBe(rotation.newKid);
       if (grace > 0) for (const s of samples) if (s.issuedAt < rotation.effectiveAt) expect(s.kid).toBe(oldKid);
       // New-kid tokens: refused before the cooldown ends, accepted after; exactly one refetch in between.
       for (const s of newKid) {
