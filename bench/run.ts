@@ -137,7 +137,7 @@ async function runScenario(scenario: Scenario, ctx: BenchContext, windows: Map<n
     const s = summarise(target.label, [{ ...r, round: 1 }]);
     const bad = r.non2xx + r.errors + r.timeouts > 0 ? `  !! non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}` : '';
     console.log(
-      `  ${round === 0 ? 'warm-up' : `round ${round}`} ${target.label.padEnd(8)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms${bad}`,
+      `  ${round === 0 ? 'warm-up' : `round ${round}`} ${target.label.padEnd(8)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  (load ${r.load1.toFixed(1)})${bad}`,
     );
   };
   if (warmup > 0) for (const target of targets) await run(target, 0, warmup);
@@ -188,8 +188,8 @@ function print(result: ScenarioResult): void {
 async function main(): Promise<void> {
   const opts = options();
   const startedAt = new Date();
-  const loadBefore = machineLoad();
   await buildSigil(opts.skipBuild);
+  const loadBefore = machineLoad();
   const scenarios = await loadScenarios(opts.scenarios);
   const profileDir = opts.profile ? join(ROOT, 'bench/results/profiles') : undefined;
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });

@@ -2,6 +2,7 @@
 // server process's CPU time measured from /proc, so results stay comparable on a busy machine.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import type { LoadRequest, Target } from './scenario.ts';
 
@@ -23,6 +24,8 @@ export type RunResult = {
   latencies: number[];
   /** CPU time the server process used during the run, ms (undefined where /proc is missing). */
   serverCpuMs?: number;
+  /** The machine's 1-minute load average at the end of the run (other work competing for the cores). */
+  load1: number;
   /** Monotonic clock (µs) at start and end, to cut a CPU profile to the measured windows. */
   window: [number, number];
 };
@@ -90,6 +93,7 @@ export async function runLoad(
     rps: latencies.length / seconds,
     latencies,
     serverCpuMs: cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : undefined,
+    load1: loadavg()[0]!,
     window: [t0, t1],
   };
 }

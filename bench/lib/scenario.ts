@@ -38,7 +38,10 @@ export type Target = {
   pid: number;
   /** Runs before each of this target's runs (warm-up and measured), e.g. to switch a setting. */
   before?: () => Promise<void>;
-  /** Rows this target's requests leave in its audit log so far (Sigil); proves every request was recorded. */
+  /**
+   * Rows this target's requests (and only its) have left in the audit log so far (Sigil): the runner
+   * checks the delta against the requests sent, to prove every request was recorded.
+   */
   auditCount?: () => Promise<number>;
 };
 
