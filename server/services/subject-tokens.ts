@@ -90,3 +90,25 @@ export async function consumeSubjectToken(tx: Tx, tokenHash: string, now = new D
   });
   return count === 1;
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Subject tokens are dead ten minutes after issue at the latest; their rows are deleted a day after expiry
+ * (the audit log keeps who issued which for whom, and the exchange). One short statement per run.
+ */
+export async function pruneSubjectTokens(now = Date.now()): Promise<number> {
+  const { count } = await db().subjectToken.deleteMany({ where: { expiresAt: { lt: new Date(now - DAY_MS) } } });
+  return count;
+}
+
+/** The self-hosted process prunes hourly. Returns its stop function. */
+export function startSubjectTokenSweep(intervalMs = 3600_000): () => void {
+  const every = setInterval(() => {
+    pruneSubjectTokens().catch((error: unknown) => {
+      if (process.env.SIGIL_LOG_LEVEL !== 'silent') console.warn('[sigil] subject token pruning failed', error);
+    });
+  }, intervalMs);
+  every.unref();
+  return () => clearInterval(every);
+}
