@@ -3,6 +3,7 @@
 import { env } from '../env.ts';
 import { publicProcedure, router } from './init.ts';
 import { adminRouter } from './routers/admin.ts';
+import { signingKeysRouter } from './routers/signing-keys.ts';
 import { dashboardRouter } from './routers/dashboard.ts';
 import { impersonationRouter } from './routers/impersonation.ts';
 
@@ -14,6 +15,7 @@ export const appRouter = router({
   admin: adminRouter,
   dashboard: dashboardRouter,
   impersonation: impersonationRouter,
+  signingKeys: signingKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;
