@@ -12,6 +12,10 @@ const nextConfig = {
     '@jitl/quickjs-wasmfile-release-sync',
     '@prisma/schema-engine-wasm',
   ],
+  // The claim-script sandbox reads QuickJS's .wasm at run time; make sure serverless bundles carry it.
+  outputFileTracingIncludes: {
+    '/**': ['./node_modules/@jitl/quickjs-wasmfile-release-sync/dist/emscripten-module.wasm'],
+  },
   poweredByHeader: false,
   reactStrictMode: true,
   typescript: { ignoreBuildErrors: false },

@@ -1,0 +1,367 @@
+// Runs an admin's getCustomJwtClaims script in QuickJS (WebAssembly) and returns its claims.
+//
+// Per run: an engine (WebAssembly instance with its own bounded memory) is checked out, a fresh
+// QuickJS runtime + context with the prelude is taken (context.ts), the script is evaluated, and
+// getCustomJwtClaims is invoked with JSON copies of the inputs. The host then pumps the VM's job
+// queue, performs queued fetches and delivers their outcomes until the returned promise settles or
+// the deadline passes. Everything crosses the boundary as strings.
+//
+// Limits:
+// - wall clock: QuickJS interrupt handler (sync code, loops in jobs) + the host race for awaited
+//   fetches; a promise that can never settle ends the run at once as a timeout.
+// - memory: the engine's WebAssembly.Memory maximum (engine.ts); an exhausted engine is dropped.
+// - stack: QuickJS's stack limit, kept small because WebAssembly frames live on the host's native
+//   stack (16 KiB while compiling, 32 KiB while running; measured to stay well inside Node's ~1 MB
+//   default stack even for the worst recursion paths: parser, JSON, proxies). VM code only ever
+//   runs after an `await`, i.e. from a shallow host stack.
+// Host-side exceptions from the engine (e.g. an Emscripten abort) mark the engine unhealthy; it is
+// dropped and the run fails cleanly. Nothing a script does can make runClaimsScript throw.
+import type { QuickJSHandle } from 'quickjs-emscripten';
+import { disposeContext, prepareContext, RUN_STACK_BYTES, scheduleSpare, takeSpare, type PreparedContext } from './context.ts';
+import { acquireEngine, memoryUsedFraction, nearMemoryCeiling, releaseEngine, type Engine } from './engine.ts';
+import { classifyVmError, truncate, type Classified, type VmError } from './errors.ts';
+import { FetchBridge } from './fetch-bridge.ts';
+import { DESCRIBE, ENTRY_DELIVER, ENTRY_DENIED, ENTRY_DESCRIBE, ENTRY_DRAIN, ENTRY_INVOKE, SCRIPT_FILENAME } from './prelude.ts';
+import { MAX_SCRIPT_CHARS, resolveLimits, type RunClaimsScriptInput, type SandboxLimits, type SandboxResult } from './types.ts';
+
+/** Time allowed for host-initiated VM calls after the deadline (reading errors, the denial flag). */
+const GRACE_MS = 50;
+
+type Outcome = { ok: true; claims: Record<string, unknown> } | ({ ok: false } & Classified);
+
+/** A host-side exception thrown by the engine itself (not a JS exception inside the VM). */
+class EngineFailure extends Error {
+  constructor(readonly original: unknown) {
+    super(original instanceof Error ? original.message : String(original));
+  }
+}
+
+function failure(kind: Classified['kind'], message: string, extra?: Partial<Classified>): Outcome {
+  return { ok: false, kind, message, ...extra };
+}
+
+const EMPTY_ERROR: VmError = { type: 'unknown', name: '', message: '', stack: '' };
+
+function parseVmError(json: string): VmError {
+  try {
+    const e = JSON.parse(json) as Partial<VmError>;
+    return { type: String(e.type ?? 'unknown'), name: String(e.name ?? ''), message: String(e.message ?? ''), stack: String(e.stack ?? '') };
+  } catch {
+    return EMPTY_ERROR;
+  }
+}
+
+class ScriptRun {
+  private prepared: PreparedContext | null = null;
+  private readonly owned: QuickJSHandle[] = [];
+  private deadline = Infinity;
+  private discard = false;
+  private readonly bridge: FetchBridge;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly limits: SandboxLimits,
+    private readonly script: string,
+    private readonly inputJson: string,
+  ) {
+    this.bridge = new FetchBridge(limits.fetch, () => this.deadline);
+  }
+
+  async execute(): Promise<Outcome> {
+    let outcome: Outcome;
+    try {
+      outcome = await this.main();
+    } catch (error) {
+      this.engine.healthy = false;
+      this.discard = true;
+      const original = error instanceof EngineFailure ? error.original : error;
+      if (original instanceof RangeError && /call stack/i.test(original.message)) {
+        return failure('runtime', 'Maximum call stack size exceeded (stack overflow)');
+      }
+      if (nearMemoryCeiling(this.engine)) return failure('memory', 'Script exceeded its memory limit');
+      if (performance.now() > this.deadline) return failure('timeout', 'Script exceeded its time limit');
+      return failure('runtime', `Sandbox failure: ${truncate(original instanceof Error ? original.message : String(original), 200)}`);
+    }
+    if (!outcome.ok && outcome.kind === 'memory') this.discard = true;
+    // A denial wins over every other outcome, even if the script caught the thrown error.
+    const denied = this.deniedMessage();
+    if (denied !== null) return failure('denied', truncate(denied));
+    return outcome;
+  }
+
+  /** Runs fn against the engine; host exceptions poison the engine. */
+  private vm<T>(fn: () => T): T {
+    if (!this.engine.healthy) throw new EngineFailure(this.engine.abortMessage ?? 'engine aborted');
+    try {
+      return fn();
+    } catch (error) {
+      this.engine.healthy = false;
+      throw new EngineFailure(error);
+    } finally {
+      if (!this.engine.healthy) this.discard = true;
+    }
+  }
+
+  private get pastDeadline(): boolean {
+    return performance.now() >= this.deadline;
+  }
+
+  private graceWindow(): void {
+    this.prepared!.control.interruptAt = Math.max(this.deadline, performance.now() + GRACE_MS);
+  }
+
+  private async main(): Promise<Outcome> {
+    const prepared = takeSpare(this.engine) ?? this.vm(() => prepareContext(this.engine));
+    this.prepared = prepared;
+    const { rt, ctx } = prepared;
+    this.deadline = performance.now() + this.limits.timeoutMs;
+    prepared.control.interruptAt = this.deadline;
+
+    const evaluated = this.vm(() => ctx.evalCode(this.script, SCRIPT_FILENAME, { type: 'global' }));
+    if (evaluated.error) return this.failWith(evaluated.error, true);
+    this.vm(() => {
+      evaluated.value.dispose();
+      rt.setMaxStackSize(RUN_STACK_BYTES);
+    });
+
+    const invoked = this.callEntry(ENTRY_INVOKE, this.inputJson);
+    if ('error' in invoked) return this.failWith(invoked.error, false);
+    const promise = invoked.value;
+    this.owned.push(promise);
+
+    for (;;) {
+      if (this.vm(() => rt.hasPendingJob())) {
+        const jobs = this.vm(() => rt.executePendingJobs());
+        if (jobs.error) return this.failWith(jobs.error, false);
+      }
+      const state = this.vm(() => ctx.getPromiseState(promise));
+      if (state.type !== 'pending') {
+        const late = this.pastDeadline;
+        const outcome = state.type === 'fulfilled' ? this.settled(state.value) : this.failWith(state.error, false);
+        // Finished only after the deadline (a long native operation cannot be interrupted): that is a
+        // timeout, unless it ran out of memory on the way.
+        if (late && (outcome.ok || outcome.kind !== 'memory')) return failure('timeout', 'Script exceeded its time limit');
+        return outcome;
+      }
+      this.drainOutbox();
+      if (this.vm(() => rt.hasPendingJob())) continue;
+      if (this.pastDeadline) return failure('timeout', 'Script exceeded its time limit');
+      if (this.bridge.pending === 0 && !this.bridge.hasCompleted) {
+        return failure('timeout', 'Script is awaiting a promise that can never settle');
+      }
+      await this.bridge.wait(this.deadline);
+      if (this.pastDeadline) return failure('timeout', 'Script exceeded its time limit (waiting for fetch)');
+      const completed = this.bridge.take();
+      if (completed !== null) {
+        const delivered = this.callEntry(ENTRY_DELIVER, completed);
+        if ('error' in delivered) return this.failWith(delivered.error, false);
+        this.vm(() => delivered.value.dispose());
+      }
+    }
+  }
+
+  /** Calls one of the prelude's entry points with an optional string argument. */
+  private callEntry(index: number, arg?: string): { value: QuickJSHandle } | { error: QuickJSHandle } {
+    const { ctx, entries } = this.prepared!;
+    return this.vm(() => {
+      const fn = ctx.getProp(entries, index);
+      const argHandle = arg === undefined ? null : ctx.newString(arg);
+      try {
+        const result = argHandle ? ctx.callFunction(fn, ctx.undefined, argHandle) : ctx.callFunction(fn, ctx.undefined);
+        return result.error ? { error: result.error } : { value: result.value };
+      } finally {
+        argHandle?.dispose();
+        fn.dispose();
+      }
+    });
+  }
+
+  /** Reads a string result and disposes the handle ('' for non-strings). */
+  private takeString(handle: QuickJSHandle): string {
+    const { ctx } = this.prepared!;
+    return this.vm(() => {
+      try {
+        return ctx.typeof(handle) === 'string' ? ctx.getString(handle) : '';
+      } finally {
+        handle.dispose();
+      }
+    });
+  }
+
+  private drainOutbox(): void {
+    const drained = this.callEntry(ENTRY_DRAIN);
+    if ('error' in drained) {
+      // Only an interrupt or out-of-memory can make drain() throw; the next step reports it.
+      this.vm(() => drained.error.dispose());
+      return;
+    }
+    const queue = this.takeString(drained.value);
+    if (queue) this.bridge.start(queue);
+  }
+
+  /** Interprets the value invoke()'s promise fulfilled with (see PRELUDE). Disposes it. */
+  private settled(value: QuickJSHandle): Outcome {
+    const { ctx } = this.prepared!;
+    if (this.vm(() => ctx.typeof(value)) === 'string') return this.interpret(this.takeString(value));
+    // ['E', thrown] or ['J', thrown]
+    const tag = this.takeString(this.vm(() => ctx.getProp(value, 0)));
+    const thrown = this.vm(() => ctx.getProp(value, 1));
+    this.vm(() => value.dispose());
+    const error = this.describe(thrown);
+    if (tag === 'J' && error.name !== 'InternalError') {
+      return failure('invalid_result', truncate(`The claims returned by getCustomJwtClaims are not JSON-serialisable: ${error.message || error.name}`));
+    }
+    return this.classify(error, false);
+  }
+
+  private interpret(text: string): Outcome {
+    const rest = text.slice(1);
+    switch (text.charAt(0)) {
+      case 'O': {
+        const bytes = Buffer.byteLength(rest, 'utf8');
+        if (bytes > this.limits.maxOutputBytes) return this.tooLarge(bytes);
+        let claims: unknown;
+        try {
+          claims = JSON.parse(rest);
+        } catch {
+          return failure('invalid_result', 'getCustomJwtClaims returned a value that is not valid JSON');
+        }
+        if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) {
+          return failure('invalid_result', 'getCustomJwtClaims must return a plain object');
+        }
+        return { ok: true, claims: claims as Record<string, unknown> };
+      }
+      case 'L':
+        return this.tooLarge(Number(rest));
+      case 'I':
+        return failure('invalid_result', `getCustomJwtClaims must return a plain object, but returned ${rest}`);
+      case 'U':
+        return failure('invalid_result', 'The claims returned by getCustomJwtClaims are not JSON-serialisable');
+      case 'N':
+        return failure('runtime', 'The script must define a function named getCustomJwtClaims');
+      default:
+        return failure('runtime', 'Sandbox protocol error');
+    }
+  }
+
+  private tooLarge(size: number): Outcome {
+    return failure(
+      'invalid_result',
+      `The claims returned by getCustomJwtClaims are too large: ${size} bytes of JSON exceeds the limit of ${this.limits.maxOutputBytes} bytes`,
+    );
+  }
+
+  private classify(error: VmError, compilePhase: boolean): Outcome {
+    return {
+      ok: false,
+      ...classifyVmError(error, {
+        pastDeadline: this.pastDeadline,
+        memoryExhausted: nearMemoryCeiling(this.engine),
+        memoryHigh: memoryUsedFraction(this.engine) >= 0.5,
+        compilePhase,
+      }),
+    };
+  }
+
+  /** Reads a thrown value as strings (never handing host objects in or out). Disposes the handle. */
+  private describe(errorHandle: QuickJSHandle): VmError {
+    const { ctx, entries } = this.prepared!;
+    try {
+      this.graceWindow();
+      const described = this.vm(() => {
+        const fn = ctx.getProp(entries, ENTRY_DESCRIBE);
+        const source = ctx.newString(DESCRIBE);
+        try {
+          return ctx.callFunction(fn, ctx.undefined, source, errorHandle);
+        } finally {
+          source.dispose();
+          fn.dispose();
+        }
+      });
+      if (described.error) {
+        this.vm(() => described.error.dispose());
+        return EMPTY_ERROR;
+      }
+      const text = this.takeString(described.value);
+      return text ? parseVmError(text) : EMPTY_ERROR;
+    } finally {
+      if (errorHandle.alive) this.vm(() => errorHandle.dispose());
+    }
+  }
+
+  /** Classifies a thrown value. Disposes the handle. */
+  private failWith(errorHandle: QuickJSHandle, compilePhase: boolean): Outcome {
+    return this.classify(this.describe(errorHandle), compilePhase);
+  }
+
+  private deniedMessage(): string | null {
+    if (!this.prepared || !this.engine.healthy) return null;
+    try {
+      this.graceWindow();
+      const result = this.callEntry(ENTRY_DENIED);
+      if ('error' in result) {
+        this.vm(() => result.error.dispose());
+        return null;
+      }
+      return this.takeString(result.value) || null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Stops fetches and frees the VM. Returns true if the engine must not be reused. */
+  finish(): boolean {
+    this.bridge.close();
+    if (this.discard || !this.engine.healthy) return true;
+    if (!this.prepared) return false;
+    try {
+      for (let i = this.owned.length - 1; i >= 0; i--) {
+        const h = this.owned[i]!;
+        if (h.alive) h.dispose();
+      }
+      disposeContext(this.prepared);
+    } catch {
+      this.engine.healthy = false;
+      return true;
+    }
+    return !this.engine.healthy;
+  }
+}
+
+/**
+ * Runs an admin's claims script. Never throws for anything the script does; throws TypeError only
+ * for invalid host input (non-string script, non-serialisable inputs).
+ */
+export async function runClaimsScript(input: RunClaimsScriptInput): Promise<SandboxResult> {
+  const started = performance.now();
+  const limits = resolveLimits(input.limits);
+  const result = (outcome: Outcome): SandboxResult => {
+    const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+    if (outcome.ok) return { ok: true, claims: outcome.claims, durationMs };
+    const { kind, message, line, column } = outcome;
+    return { ok: false, kind, message, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}), durationMs };
+  };
+  if (typeof input.script !== 'string') throw new TypeError('runClaimsScript: script must be a string');
+  if (input.script.length > MAX_SCRIPT_CHARS) {
+    return result(failure('syntax', `Script is too long (${input.script.length} characters; the limit is ${MAX_SCRIPT_CHARS})`));
+  }
+  let inputJson: string;
+  try {
+    inputJson = JSON.stringify([input.token ?? null, input.context ?? null, input.environmentVariables ?? {}, limits.maxOutputBytes]);
+  } catch (error) {
+    throw new TypeError(`runClaimsScript: token, context and environmentVariables must be JSON-serialisable (${(error as Error).message})`);
+  }
+  // Always reached through an await, so VM code starts from a shallow host stack.
+  const engine = await acquireEngine(limits.memoryBytes, started + limits.timeoutMs);
+  if (!engine) return result(failure('timeout', 'The script sandbox is busy; try again'));
+  const run = new ScriptRun(engine, limits, input.script, inputJson);
+  let outcome: Outcome;
+  try {
+    outcome = await run.execute();
+  } finally {
+    const discard = run.finish();
+    if (releaseEngine(engine, discard)) scheduleSpare(engine);
+  }
+  return result(outcome);
+}
+
