@@ -8,6 +8,7 @@ import next from 'next';
 import { ConfigError, env } from './env.ts';
 import { migrateDeploy } from './db/migrate.ts';
 import { tuneConnection } from './db/index.ts';
+import { enableSqliteWriterThread } from './db/bulk-insert.ts';
 import { bootstrap } from './services/bootstrap.ts';
 import { markReady } from './ready.ts';
 import { handleOidc, isOidcPath } from './oidc/router.ts';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   const { applied } = await migrateDeploy(config.databaseUrl);
   if (applied.length) console.log(`[sigil] applied migrations: ${applied.join(', ')}`);
   await tuneConnection();
+  enableSqliteWriterThread();
   await bootstrap();
   markReady();
 

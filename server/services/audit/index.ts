@@ -1,8 +1,8 @@
 // The audit write path. Records are Logto-shaped: { id, key, payload, createdAt } where payload carries
 // { key, result: 'Success' | 'Error', error?, ip, userAgent, applicationId?, userId?, ... }.
-import { db } from '../../db/index.ts';
 import { randomId } from '../crypto.ts';
 import { GroupCommit } from '../group-commit.ts';
+import { bulkInsert } from '../../db/bulk-insert.ts';
 import { maskSecrets } from './mask.ts';
 import type { Tx } from '../../db/index.ts';
 
@@ -42,7 +42,8 @@ const KEY = Symbol.for('sigil.audit-writer');
 function writer(): GroupCommit<Row> {
   const g = globalThis as { [KEY]?: GroupCommit<Row> };
   return (g[KEY] ??= new GroupCommit<Row>(async (rows) => {
-    await db().auditLog.createMany({ data: rows });
+    // The hot path (token requests): prepared-statement bulk insert, not Prisma's per-row createMany.
+    await bulkInsert('AuditLog', rows);
   }));
 }
 

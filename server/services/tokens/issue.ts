@@ -1,6 +1,5 @@
 // Access token issuance: RFC 9068 JWTs (typ at+jwt) or opaque reference tokens, per resource.
-import { SignJWT } from 'jose';
-import { db } from '../../db/index.ts';
+import { bulkInsert } from '../../db/bulk-insert.ts';
 import { env } from '../../env.ts';
 import type { OAuthResource } from '../clients.ts';
 import { randomId, randomToken } from '../crypto.ts';
@@ -8,6 +7,7 @@ import { GroupCommit } from '../group-commit.ts';
 import { secretHash } from '../instance-key.ts';
 import { currentSigningKey } from '../signing-keys/key-set.ts';
 import { mergeClaims } from './claims.ts';
+import { signCompact } from './jws.ts';
 
 /** The claims decided before custom claims run: what a claims script sees as `token`. */
 export type TokenDraft = {
@@ -62,7 +62,7 @@ const OPAQUE_KEY = Symbol.for('sigil.opaque-writer');
 function opaqueWriter(): GroupCommit<OpaqueRow> {
   const g = globalThis as { [OPAQUE_KEY]?: GroupCommit<OpaqueRow> };
   return (g[OPAQUE_KEY] ??= new GroupCommit<OpaqueRow>(async (rows) => {
-    await db().opaqueToken.createMany({ data: rows });
+    await bulkInsert('OpaqueToken', rows);
   }));
 }
 
@@ -89,9 +89,6 @@ export async function issueAccessToken(
     });
     return { accessToken: token, expiresIn, scope, claims };
   }
-  const key = await currentSigningKey();
-  const jwt = await new SignJWT(claims)
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
-    .sign(await key.privateKey());
+  const jwt = await signCompact(await currentSigningKey(), { typ: 'at+jwt' }, claims);
   return { accessToken: jwt, expiresIn, scope, claims };
 }
