@@ -65,6 +65,8 @@ export function webHandler(endpoint: Endpoint, limit = MAX_BODY_BYTES): (req: Re
     const { body, error } = req.method === 'GET' || req.method === 'HEAD' ? { body: null } : await readLimited(req, limit);
     const header = (n: string) => req.headers.get(n) ?? undefined;
     const out = await endpoint({ method: req.method, path: url.pathname, search: url.search.slice(1), header, body, bodyError: error, ip: clientIp(header, null) });
-    return new Response(req.method === 'HEAD' ? null : out.body, { status: out.status, headers: out.headers });
+    // Fetch's Response refuses any body, even '', with 204/205/304 (DELETE answers 204).
+    const noBody = req.method === 'HEAD' || out.status === 204 || out.status === 205 || out.status === 304;
+    return new Response(noBody ? null : out.body, { status: out.status, headers: out.headers });
   };
 }
