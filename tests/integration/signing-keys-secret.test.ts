@@ -64,7 +64,7 @@ describe('signing keys at rest and SIGIL_SECRET rotation', () => {
   const rewrapCli = (oldSecret: string, newSecret: string) =>
     promisify(execFile)('npm', ['run', '--silent', 'sigil', '--', 'rewrap', '--old-secret', oldSecret, '--new-secret', newSecret], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: database.url, SIGIL_DATA_DIR: dataDir, SIGIL_LOG_LEVEL: 'warn' },
+      env: { NODE_ENV: 'production', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: database.url, SIGIL_DATA_DIR: dataDir, SIGIL_LOG_LEVEL: 'warn' },
     }).then(
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
