@@ -137,7 +137,7 @@ describe('signing keys at rest and SIGIL_SECRET rotation', () => {
     await works(withBoth);
     // The instance started with A only keeps signing with the keys it has already decrypted.
     expect(kidOf(await works(onlyA))).toBe(kidOf(firstToken));
-  });
+  }, 120_000);
 
   it('stopped server: rewrap B -> C with the CLI; C alone works, B alone no longer starts; a wrong old secret changes nothing', async () => {
     await stopAll();
