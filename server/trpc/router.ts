@@ -6,6 +6,7 @@ import { adminRouter } from './routers/admin.ts';
 import { signingKeysRouter } from './routers/signing-keys.ts';
 import { dashboardRouter } from './routers/dashboard.ts';
 import { impersonationRouter } from './routers/impersonation.ts';
+import { jwtCustomizerRouter } from './routers/jwt-customizer.ts';
 
 export const appRouter = router({
   meta: router({
@@ -15,6 +16,7 @@ export const appRouter = router({
   admin: adminRouter,
   dashboard: dashboardRouter,
   impersonation: impersonationRouter,
+  jwtCustomizer: jwtCustomizerRouter,
   signingKeys: signingKeysRouter,
 });
 

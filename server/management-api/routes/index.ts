@@ -5,6 +5,7 @@ import { roleRoutes } from './roles.ts';
 import { userRoutes } from './users.ts';
 import { signingKeyRoutes } from './signing-keys.ts';
 import { subjectTokenRoutes } from './subject-tokens.ts';
+import { jwtCustomizerRoutes } from './jwt-customizer.ts';
 
 /** Every Management API route. The OpenAPI document is generated from this list. */
-export const ROUTES: Route[] = [...applicationRoutes, ...resourceRoutes, ...roleRoutes, ...userRoutes, ...signingKeyRoutes, ...subjectTokenRoutes] as Route[];
+export const ROUTES: Route[] = [...applicationRoutes, ...resourceRoutes, ...roleRoutes, ...userRoutes, ...signingKeyRoutes, ...subjectTokenRoutes, ...jwtCustomizerRoutes] as Route[];

@@ -1,14 +1,19 @@
 // grant_type=client_credentials (RFC 6749 §4.4) for MachineToMachine apps. Requested scopes are filtered
 // to what the app's M2M roles grant on the resource, never rejected for that (Logto's behaviour).
+// The `client-credentials` claims script (if any) adds claims under the reserved ones, or denies; never
+// for Sigil's own Management API, whose tokens only Sigil reads (it ignores custom claims), so no script
+// can lock the operators out of the API that would fix it.
 import { draftToken, issueAccessToken } from '../../services/tokens/issue.ts';
+import { clientCredentialsContext } from '../../services/jwt-customizer/index.ts';
 import { UnauthorizedClient } from '../errors.ts';
+import { customClaims } from './custom-claims.ts';
 import { requestedScopes, resolveResource } from './resource.ts';
 import type { Grant } from './types.ts';
 
 export const clientCredentials: Grant = {
   grantType: 'client_credentials',
   auditKey: 'ExchangeTokenBy.ClientCredentials',
-  async handle({ form, client, audit }) {
+  async handle({ req, form, client, audit }) {
     if (client.type !== 'MachineToMachine') {
       throw new UnauthorizedClient('only machine-to-machine applications may use the client_credentials grant');
     }
@@ -18,7 +23,12 @@ export const clientCredentials: Grant = {
     const scopes = requestedScopes(form).filter((s) => granted?.has(s));
     audit.scope = scopes.join(' ');
     const draft = draftToken({ clientId: client.id, subject: client.id, resource, scopes });
-    const token = await issueAccessToken(draft, resource.tokenFormat);
+    const claims = resource.isBuiltIn ? undefined : await customClaims('client-credentials', {
+      draft,
+      context: () => clientCredentialsContext(client),
+      request: { ip: req.ip, userAgent: req.header('user-agent')?.slice(0, 512) },
+    }, audit);
+    const token = await issueAccessToken(draft, resource.tokenFormat, claims);
     return {
       access_token: token.accessToken,
       expires_in: token.expiresIn,
