@@ -100,7 +100,10 @@ class SchemaSet {
 
   /** Same name, same schema: shared. Same name, different schema (input vs output view): `<name>Input`. */
   private put(id: string, def: Json, io: 'input' | 'output'): string {
-    for (const name of io === 'input' ? [id, `${id}Input`] : [id, `${id}Output`]) {
+    const view = io === 'input' ? 'Input' : 'Output';
+    // Never fails: a third differing shape under one name gets a number rather than a 500 on the document.
+    for (let n = 1; ; n++) {
+      const name = n === 1 ? id : n === 2 ? `${id}${view}` : `${id}${view}${n - 1}`;
       const existing = this.components[name];
       if (!existing) {
         this.components[name] = def;
@@ -108,7 +111,6 @@ class SchemaSet {
       }
       if (JSON.stringify(existing) === JSON.stringify(def)) return name;
     }
-    throw new Error(`OpenAPI: conflicting schemas named ${id}`);
   }
 }
 
@@ -191,6 +193,14 @@ function errorStatuses(route: Route): number[] {
   return [...set].sort((a, b) => a - b);
 }
 
+function acceptsEmpty(schema: z.ZodType): boolean {
+  try {
+    return schema.safeParse({}).success;
+  } catch {
+    return false; // async refinements cannot run synchronously; such a body is treated as required
+  }
+}
+
 function operation(route: Route, schemas: SchemaSet): Json {
   const opId = operationId(route);
   const success: Json = { description: route.status === 201 ? 'Created' : route.status === 204 ? 'No content' : 'OK' };
@@ -216,7 +226,7 @@ function operation(route: Route, schemas: SchemaSet): Json {
   if (route.body) {
     op.requestBody = {
       // A body that accepts `{}` may be omitted (the API reads a missing body as `{}`).
-      required: !route.body.safeParse({}).success,
+      required: !acceptsEmpty(route.body),
       content: { 'application/json': { schema: schemas.convert(route.body, 'input', `${pascal(opId)}Request`) } },
     };
   }
