@@ -24,14 +24,19 @@ export const algOf = (token: string) => decodeProtectedHeader(token).alg!;
  */
 export function resourceServer(sigil: Sigil, indicator: string, issuer = `${sigil.url}/oidc`) {
   const fetches: number[] = [];
+  /** When each fetch's response arrived: jose stamps its cache right after (when the body is parsed). */
+  const fetched: number[] = [];
   const jwks = createRemoteJWKSet(new URL(`${sigil.url}/oidc/jwks`), {
-    [customFetch]: (url: string, init: RequestInit) => {
+    [customFetch]: async (url: string, init: RequestInit) => {
       fetches.push(Date.now());
-      return fetch(url, init);
+      const res = await fetch(url, init);
+      fetched.push(Date.now());
+      return res;
     },
   });
   return {
     fetches,
+    fetched,
     verify: (token: string) => jwtVerify(token, jwks, { issuer, audience: indicator }),
   };
 }
@@ -80,5 +85,5 @@ export async function loadAcrossRotation(
     await sleep(15);
   }
   await rotating;
-  return { samples, rotation: rotation!, fetches: rs.fetches, start };
+  return { samples, rotation: rotation!, fetches: rs.fetches, fetched: rs.fetched, start };
 }
