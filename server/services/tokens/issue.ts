@@ -5,9 +5,8 @@ import type { OAuthResource } from '../clients.ts';
 import { randomId, randomToken } from '../crypto.ts';
 import { GroupCommit } from '../group-commit.ts';
 import { secretHash } from '../instance-key.ts';
-import { currentSigningKey } from '../signing-keys/key-set.ts';
 import { mergeClaims } from './claims.ts';
-import { signCompact } from './jws.ts';
+import { signAccessToken, signingKeyNow } from './jws.ts';
 
 /** The claims decided before custom claims run: what a claims script sees as `token`. */
 export type TokenDraft = {
@@ -89,6 +88,6 @@ export async function issueAccessToken(
     });
     return { accessToken: token, expiresIn, scope, claims };
   }
-  const jwt = await signCompact(await currentSigningKey(), { typ: 'at+jwt' }, claims);
+  const jwt = await signAccessToken(await signingKeyNow(), claims);
   return { accessToken: jwt, expiresIn, scope, claims };
 }

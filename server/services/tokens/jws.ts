@@ -1,28 +1,47 @@
-// Compact JWS signing (RFC 7515) with node:crypto's callback form, which runs the signature on libuv's
-// thread pool instead of the event loop (WebCrypto's sign ran synchronously here, ~46 µs per ES256 token).
+// Compact JWS signing (RFC 7515) with node:crypto and a KeyObject kept per key: no JOSE library work per
+// token, and the protected header's encoding is computed once per key.
 import { KeyObject, sign } from 'node:crypto';
-import type { LiveKey } from '../signing-keys/key-set.ts';
+import { currentSigningKey, loadKeySet, type LiveKey } from '../signing-keys/key-set.ts';
 
 const HASH: Record<string, string | null> = { ES256: 'sha256', ES384: 'sha384', RS256: 'sha256', EdDSA: null };
 
-const keyObjects = new WeakMap<CryptoKey, KeyObject>();
+type Prepared = { header: string; hash: string | null; key: KeyObject | { key: KeyObject; dsaEncoding: 'ieee-p1363' } };
+const prepared = new WeakMap<LiveKey, Promise<Prepared>>();
 
-const b64u = (s: string) => Buffer.from(s).toString('base64url');
-
-export async function signCompact(key: LiveKey, header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string> {
-  const hash = HASH[key.alg];
-  if (hash === undefined) throw new Error(`unsupported signing algorithm ${key.alg}`);
-  const cryptoKey = await key.privateKey();
-  let keyObject = keyObjects.get(cryptoKey);
-  if (!keyObject) {
-    keyObject = KeyObject.from(cryptoKey);
-    keyObjects.set(cryptoKey, keyObject);
+function prepare(key: LiveKey): Promise<Prepared> {
+  let p = prepared.get(key);
+  if (!p) {
+    p = (async () => {
+      const hash = HASH[key.alg];
+      if (hash === undefined) throw new Error(`unsupported signing algorithm ${key.alg}`);
+      const keyObject = KeyObject.from(await key.privateKey());
+      return {
+        header: Buffer.from(JSON.stringify({ alg: key.alg, typ: 'at+jwt', kid: key.kid })).toString('base64url'),
+        hash,
+        key: key.alg.startsWith('ES') ? { key: keyObject, dsaEncoding: 'ieee-p1363' as const } : keyObject,
+      };
+    })();
+    prepared.set(key, p);
   }
-  const input = `${b64u(JSON.stringify({ ...header, alg: key.alg, kid: key.kid }))}.${b64u(JSON.stringify(payload))}`;
-  const signature = await new Promise<Buffer>((resolve, reject) =>
-    sign(hash, Buffer.from(input), key.alg.startsWith('ES') ? { key: keyObject!, dsaEncoding: 'ieee-p1363' } : keyObject!, (err, sig) =>
-      err ? reject(err) : resolve(sig),
-    ),
-  );
-  return `${input}.${signature.toString('base64url')}`;
+  return p;
+}
+
+/** Sign an RFC 9068 access token (`typ: at+jwt`) with the given key. */
+export async function signAccessToken(key: LiveKey, payload: Record<string, unknown>): Promise<string> {
+  const p = await prepare(key);
+  const input = `${p.header}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  return `${input}.${sign(p.hash, Buffer.from(input), p.key).toString('base64url')}`;
+}
+
+// Which key signs now, memoised until the key set changes or the next scheduled promotion.
+let memo: { set: LiveKey[]; key: LiveKey; until: number } | undefined;
+
+export async function signingKeyNow(): Promise<LiveKey> {
+  const set = await loadKeySet();
+  const now = Date.now();
+  if (memo && memo.set === set && now < memo.until) return memo.key;
+  const key = await currentSigningKey(new Date(now));
+  const nextChange = set.map((k) => k.effectiveAt.getTime()).filter((t) => t > now);
+  memo = { set, key, until: Math.min(now + 1000, ...nextChange) };
+  return key;
 }
