@@ -7,7 +7,7 @@ import type { Actor } from '../actor.ts';
 import { changed } from '../cache.ts';
 import { emitDataEvent } from '../events/index.ts';
 import { configChange } from '../transaction.ts';
-import { generateSigningKey, logtoKeyType, normalizeAlgorithm, type SigningAlgorithm } from './algorithms.ts';
+import { DEFAULT_SIGNING_ALGORITHM, generateSigningKey, logtoKeyType, normalizeAlgorithm, type SigningAlgorithm } from './algorithms.ts';
 import { resolvedKeySet } from './key-set.ts';
 import { planDeletion, planRotation, resolveKeys, type KeyChange, type KeyState, type ResolvedKey } from './lifecycle.ts';
 import { insertGeneratedKey } from './store.ts';
@@ -69,8 +69,8 @@ export async function rotateSigningKeys(actor: Actor, request: SigningKeyRotate)
   // Generate before locking (RSA-4096 takes up to seconds); without an explicit choice, keep the Current
   // key's algorithm, read again under the lock below.
   const guess = requested ?? ((await resolvedKeySet()).find((k) => k.status === 'Current')?.algorithm as SigningAlgorithm | undefined);
-  let key = await generateSigningKey(guess ?? normalizeAlgorithm('EC'));
-  let algorithm = guess ?? normalizeAlgorithm('EC');
+  let algorithm = guess ?? DEFAULT_SIGNING_ALGORITHM;
+  let key = await generateSigningKey(algorithm);
   return configChange(async (tx) => {
     const rows = await lockKeySet(tx);
     const now = new Date();
