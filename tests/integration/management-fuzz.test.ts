@@ -1,0 +1,87 @@
+// Fuzz the Management API: for every route, malformed params, queries and bodies. Every answer is a 4xx
+// JSON error naming the problem (never a 5xx), and nothing changes: no data event is recorded.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../server/management-api/routes/index.ts';
+import { openDb } from '../helpers/db.ts';
+import { managementClient, startSigil, type Sigil } from '../helpers/sigil.ts';
+
+let sigil: Sigil;
+beforeAll(async () => {
+  sigil = await startSigil();
+});
+afterAll(async () => sigil?.stop());
+
+const BAD_BODIES: unknown[] = [
+  null, 42, 'text', [], [1, 2], { name: 42 }, { name: '' }, { name: 'x'.repeat(5000) }, { type: 'Nope' },
+  { indicator: 'not a uri' }, { scopeIds: 'x' }, { roleIds: [] }, { roleIds: [42] }, { userIds: {} },
+  { accessTokenTtl: -1 }, { accessTokenTtl: 'soon' }, { events: 'User.Created' }, { config: { url: 'ftp://x' } },
+  { customData: [] }, { password: 1 }, { primaryEmail: 'not-an-email' },
+  { rotationGracePeriod: -5 }, { signingKeyAlgorithm: 'DSA' }, { script: 42 }, { tokenType: 'x' },
+];
+const BAD_RAW = ['{', '{"name":', '\u0000', '"\\ud800"', '{"__proto__":{"isSuspended":true},"constructor":{"prototype":{"x":1}}}'];
+
+function rejectedBy(schema: { safeParse: (v: unknown) => { success: boolean } }, raw: string): boolean {
+  try {
+    return !schema.safeParse(JSON.parse(raw)).success;
+  } catch {
+    return true; // not JSON at all
+  }
+}
+
+function fill(path: string, value: string): string {
+  return path.replace(/:(\w+)/g, () => encodeURIComponent(value));
+}
+
+describe('Management API fuzz', () => {
+  it('answers malformed requests on every route with a 4xx JSON error and changes nothing', async () => {
+    const api = await managementClient(sigil);
+    const db = openDb(sigil.databaseUrl);
+    const dataEvents = () => db.auditLog.count({ where: { NOT: { key: { startsWith: 'ExchangeTokenBy.' } } } });
+    const before = await dataEvents();
+    let requests = 0;
+    try {
+      for (const route of ROUTES) {
+        if (route.path.includes('swagger')) continue;
+        const paths = [fill(route.path, 'does-not-exist'), fill(route.path, '%ZZ'), fill(route.path, 'x'.repeat(300)), fill(route.path, "' OR 1=1 --")];
+        const queries = ['', '?page=0', '?page_size=1000', '?page=abc', '?page=-1&page_size=-1', '?search=%25%5F', '?start_time=yesterday'];
+        for (const path of paths) {
+          for (const query of route.method === 'GET' ? queries : ['']) {
+            // Only bodies the route's schema rejects: unknown keys are ignored as Logto does, so a body like
+            // { name: 42 } is a valid (empty) request for a route whose fields are all optional.
+            const invalid = route.body ? BAD_BODIES.filter((b) => !route.body!.safeParse(b).success) : [];
+            const bodies = route.body ? [...invalid.map((b) => JSON.stringify(b)), ...BAD_RAW.filter((raw) => rejectedBy(route.body!, raw))] : [undefined];
+            for (const body of bodies) {
+              const res = await fetch(`${sigil.url}${path}${query}`, {
+                method: route.method,
+                headers: { authorization: `Bearer ${api.accessToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+                body,
+              });
+              requests++;
+              const text = await res.text();
+              const where = `${route.method} ${path}${query} ${body ?? ''} -> ${res.status} ${text.slice(0, 200)}`;
+              expect(res.status, where).toBeLessThan(500);
+              // Every body sent is one the route's schema rejects, and no id exists: nothing may succeed.
+              if (body !== undefined) expect(res.status, where).toBeGreaterThanOrEqual(400);
+              if (res.status >= 400) {
+                const json = JSON.parse(text);
+                expect(typeof json.code, where).toBe('string');
+                expect(typeof json.message, where).toBe('string');
+                expect(text, where).not.toMatch(/prisma|at .*\.ts:\d+|\bstack\b/i);
+              }
+            }
+          }
+        }
+        // Wrong content type on routes with bodies.
+        if (route.body) {
+          const res = await fetch(`${sigil.url}${fill(route.path, 'x')}`, { method: route.method, headers: { authorization: `Bearer ${api.accessToken}`, 'content-type': 'text/plain' }, body: 'name=x' });
+          expect([400, 404, 415], `${route.method} ${route.path} -> ${res.status} ${await res.clone().text()}`).toContain(res.status);
+        }
+      }
+      expect(requests).toBeGreaterThan(500);
+      const changed = await db.auditLog.findMany({ where: { NOT: { key: { startsWith: 'ExchangeTokenBy.' } } }, orderBy: { createdAt: 'asc' }, skip: before });
+      expect(changed.map((r) => `${r.key} ${JSON.stringify(r.payload).slice(0, 300)}`)).toEqual([]);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+});
