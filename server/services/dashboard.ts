@@ -1,6 +1,7 @@
 // Console dashboard figures, read from the audit log and entity tables.
-// Token requests are counted in SQL, grouped by hour and result, over the last 8 days only (a range scan
-// on an AuditLog index); the hourly rows are folded into the operator's local days here.
+// Token requests are counted in SQL, grouped by hour and result, over the last 8 days only (index seeks
+// bounded by createdAt); completed hours are kept per process, so a dashboard refresh only counts the
+// current hour. The hourly counts are folded into the operator's local days here.
 import { db, dbProvider } from '../db/index.ts';
 
 const HOUR = 3_600_000;
@@ -9,20 +10,41 @@ const DAY = 24 * HOUR;
 const TOKEN_KEY_PREFIX = 'ExchangeTokenBy.';
 
 export type Bucket = { start: number; success: number; error: number };
-export type TokenRequestStats = { hourly: Bucket[]; daily: Bucket[] };
 
 type Row = { hour: bigint | number; result: string; n: bigint | number };
+type Counts = { success: number; error: number };
+
+/**
+ * SQLite: the distinct token keys, by seeking the (key, createdAt) index once per key (a manual skip
+ * scan), so that counting can then seek `key = K AND createdAt >= since` per key instead of reading every
+ * token row ever kept (the audit log holds SIGIL_AUDIT_RETENTION_DAYS, 90 by default).
+ */
+async function sqliteTokenKeys(): Promise<string[]> {
+  const keys: string[] = [];
+  let after = TOKEN_KEY_PREFIX;
+  for (;;) {
+    const rows = await db().$queryRawUnsafe<Array<{ key: string }>>(
+      `SELECT "key" FROM "AuditLog" WHERE "key" > ? AND "key" < ? ORDER BY "key" LIMIT 1`, after, 'ExchangeTokenBy/',
+    );
+    if (!rows[0]) return keys;
+    keys.push(rows[0].key);
+    after = rows[0].key;
+  }
+}
 
 async function hourlyCounts(since: Date): Promise<Row[]> {
   if (dbProvider() === 'sqlite') {
-    // SQLite stores DateTime as epoch milliseconds here; BINARY key comparison uses the (key, createdAt) index.
+    const keys = await sqliteTokenKeys();
+    if (keys.length === 0) return [];
+    // SQLite stores DateTime as epoch milliseconds here.
     return db().$queryRawUnsafe<Row[]>(
       `SELECT ("createdAt" / ${HOUR}) AS hour, "result" AS result, COUNT(*) AS n FROM "AuditLog"
-       WHERE "key" >= ? AND "key" < ? AND "createdAt" >= ? GROUP BY hour, result`,
-      TOKEN_KEY_PREFIX, 'ExchangeTokenBy/', since.getTime(),
+       WHERE "key" IN (${keys.map(() => '?').join(', ')}) AND "createdAt" >= ? GROUP BY hour, result`,
+      ...keys, since.getTime(),
     );
   }
-  // PostgreSQL: a LIKE prefix under a locale collation cannot use the key index, so this is a range scan on createdAt.
+  // PostgreSQL: a LIKE prefix under a locale collation cannot bound the key index, so this is a range
+  // scan of the createdAt index over the window only.
   return db().$queryRawUnsafe<Row[]>(
     `SELECT floor(extract(epoch FROM "createdAt") / 3600)::bigint AS hour, "result" AS result, COUNT(*)::bigint AS n FROM "AuditLog"
      WHERE "createdAt" >= $1 AND "key" LIKE 'ExchangeTokenBy.%' GROUP BY 1, 2`,
@@ -31,33 +53,61 @@ async function hourlyCounts(since: Date): Promise<Row[]> {
 }
 
 /**
- * The last 24 hours by hour and the last 7 local days by day (today included). `tzOffsetMinutes` is the
- * operator's offset east of UTC; for zones with half-hour offsets an hour is counted in the day it starts.
+ * Counts of past hours never change (the audit log is append-only), so each process keeps them and
+ * asks the database only for the hours it has not seen complete. An hour is final a minute after it
+ * ends (audit writes are group-committed within milliseconds). Cold start: one scan of the window.
  */
-export async function tokenRequestStats(tzOffsetMinutes: number, now = Date.now()): Promise<TokenRequestStats> {
+const FINAL_AFTER_MS = 60_000;
+const CACHE = Symbol.for('sigil.dashboard.final-hours');
+function finalHours(): Map<number, Counts> {
+  const g = globalThis as { [CACHE]?: Map<number, Counts> };
+  return (g[CACHE] ??= new Map());
+}
+
+async function countsByHour(firstHour: number, now: number): Promise<Map<number, Counts>> {
+  const cache = finalHours();
+  const thisHour = Math.floor(now / HOUR) * HOUR;
+  let from = firstHour;
+  while (from <= thisHour && cache.has(from)) from += HOUR;
+  const result = new Map<number, Counts>();
+  for (let h = firstHour; h < from; h += HOUR) result.set(h, cache.get(h)!);
+  if (from <= thisHour) {
+    for (let h = from; h <= thisHour; h += HOUR) result.set(h, { success: 0, error: 0 });
+    for (const row of await hourlyCounts(new Date(from))) {
+      const counts = result.get(Number(row.hour) * HOUR);
+      if (counts) counts[row.result === 'Success' ? 'success' : 'error'] += Number(row.n);
+    }
+    for (let h = from; h + HOUR + FINAL_AFTER_MS <= now; h += HOUR) cache.set(h, result.get(h)!);
+  }
+  for (const h of cache.keys()) if (h < firstHour - DAY) cache.delete(h);
+  return result;
+}
+
+/**
+ * Token requests by hour over the last 24 hours, or by local day over the last 7 days (today included).
+ * `tzOffsetMinutes` is the operator's offset east of UTC; in zones with half-hour offsets an hour is
+ * counted in the day it starts. The two ranges are separate calls so the default view reads one day.
+ */
+export async function tokenRequestStats(range: '24h' | '7d', tzOffsetMinutes: number, now = Date.now()): Promise<Bucket[]> {
   const offset = tzOffsetMinutes * 60_000;
   const thisHour = Math.floor(now / HOUR) * HOUR;
   const today = Math.floor((now + offset) / DAY) * DAY - offset;
-  const hourly: Bucket[] = Array.from({ length: 24 }, (_, i) => ({ start: thisHour - (23 - i) * HOUR, success: 0, error: 0 }));
-  const daily: Bucket[] = Array.from({ length: 7 }, (_, i) => ({ start: today - (6 - i) * DAY, success: 0, error: 0 }));
-  const since = new Date(Math.min(hourly[0]!.start, daily[0]!.start));
-
-  for (const row of await hourlyCounts(since)) {
-    const start = Number(row.hour) * HOUR;
-    const n = Number(row.n);
-    const field = row.result === 'Success' ? 'success' : 'error';
-    const h = hourly[(start - hourly[0]!.start) / HOUR];
-    if (h) h[field] += n;
-    const d = daily[Math.floor((start - daily[0]!.start) / DAY)];
-    if (d) d[field] += n;
+  const buckets: Bucket[] = range === '24h'
+    ? Array.from({ length: 24 }, (_, i) => ({ start: thisHour - (23 - i) * HOUR, success: 0, error: 0 }))
+    : Array.from({ length: 7 }, (_, i) => ({ start: today - (6 - i) * DAY, success: 0, error: 0 }));
+  const size = range === '24h' ? HOUR : DAY;
+  const first = buckets[0]!.start;
+  for (const [start, c] of await countsByHour(Math.floor(first / HOUR) * HOUR, now)) {
+    const bucket = buckets[Math.floor((start - first) / size)];
+    if (bucket) (bucket.success += c.success), (bucket.error += c.error);
   }
-  return { hourly, daily };
+  return buckets;
 }
 
 export async function entityCounts() {
   const [applications, resources, roles, users] = await Promise.all([
     db().application.count(),
-    db().resource.count({ where: { isBuiltIn: false } }),
+    db().resource.count(),
     db().role.count(),
     db().user.count(),
   ]);

@@ -3,10 +3,14 @@
 import { env } from '../env.ts';
 import { publicProcedure, router } from './init.ts';
 import { adminRouter } from './routers/admin.ts';
-import { signingKeysRouter } from './routers/signing-keys.ts';
+import { applicationsRouter } from './routers/applications.ts';
 import { dashboardRouter } from './routers/dashboard.ts';
 import { impersonationRouter } from './routers/impersonation.ts';
 import { jwtCustomizerRouter } from './routers/jwt-customizer.ts';
+import { resourcesRouter } from './routers/resources.ts';
+import { rolesRouter } from './routers/roles.ts';
+import { signingKeysRouter } from './routers/signing-keys.ts';
+import { usersRouter } from './routers/users.ts';
 
 export const appRouter = router({
   meta: router({
@@ -17,7 +21,11 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   impersonation: impersonationRouter,
   jwtCustomizer: jwtCustomizerRouter,
+  applications: applicationsRouter,
+  resources: resourcesRouter,
+  roles: rolesRouter,
   signingKeys: signingKeysRouter,
+  users: usersRouter,
 });
 
 export type AppRouter = typeof appRouter;

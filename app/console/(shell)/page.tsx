@@ -1,6 +1,6 @@
 'use client';
 // Dashboard: token requests (24 h by hour, 7 days by day; success vs error), entity counts, recent failures.
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { BarChart } from '../_components/bar-chart';
@@ -8,17 +8,19 @@ import { Icon, type IconName } from '../_components/icons';
 import { Badge, Card, EmptyState, ErrorNotice, Loading, PageHeader, formatTime } from '../_components/ui';
 import { useTRPC } from '../_lib/trpc';
 
-const hourLabel = (ms: number) => new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+const hourLabel = (ms: number) => new Date(ms).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
 const dayLabel = (ms: number) => new Date(ms).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric' });
 
 export default function DashboardPage() {
   const trpc = useTRPC();
   const [range, setRange] = useState<'24h' | '7d'>('24h');
   const tzOffsetMinutes = -new Date().getTimezoneOffset();
-  const tokens = useQuery({ ...trpc.dashboard.tokenRequests.queryOptions({ tzOffsetMinutes }), refetchInterval: 30_000 });
+  const tokens = useQuery({ ...trpc.dashboard.tokenRequests.queryOptions({ range, tzOffsetMinutes }), refetchInterval: 30_000, placeholderData: keepPreviousData });
   const counts = useQuery(trpc.dashboard.counts.queryOptions());
   const failures = useQuery({ ...trpc.dashboard.recentFailures.queryOptions(), refetchInterval: 30_000 });
-  const buckets = range === '24h' ? tokens.data?.hourly : tokens.data?.daily;
+  const buckets = tokens.data;
+  // While the other range loads, the previous data stays on screen: label what is shown, not what was asked.
+  const shown = buckets?.length === 7 ? '7d' : '24h';
   const totals = (buckets ?? []).reduce((t, b) => ({ success: t.success + b.success, error: t.error + b.error }), { success: 0, error: 0 });
 
   const stats: Array<{ label: string; value?: number; href: string; icon: IconName }> = [
@@ -42,7 +44,7 @@ export default function DashboardPage() {
       <ErrorNotice error={counts.error} />
       <Card
         title="Token requests"
-        description={tokens.data ? `${totals.success.toLocaleString()} succeeded, ${totals.error.toLocaleString()} failed in the last ${range === '24h' ? '24 hours' : '7 days'}` : undefined}
+        description={tokens.data ? `${totals.success.toLocaleString()} succeeded, ${totals.error.toLocaleString()} failed in the last ${shown === '24h' ? '24 hours' : '7 days'}` : undefined}
         actions={
           <div className="segmented" role="group" aria-label="Time range">
             <button type="button" aria-pressed={range === '24h'} onClick={() => setRange('24h')}>24 hours</button>
@@ -58,10 +60,10 @@ export default function DashboardPage() {
           <>
             <BarChart
               buckets={buckets!}
-              label={range === '24h' ? hourLabel : dayLabel}
-              tooltip={range === '24h' ? (ms) => `${dayLabel(ms)} ${hourLabel(ms)}` : dayLabel}
-              labelEvery={range === '24h' ? 3 : 1}
-              summary={`Token requests per ${range === '24h' ? 'hour' : 'day'}: ${totals.success} succeeded, ${totals.error} failed`}
+              label={shown === '24h' ? hourLabel : dayLabel}
+              tooltip={shown === '24h' ? (ms) => `${dayLabel(ms)} ${hourLabel(ms)}` : dayLabel}
+              labelEvery={shown === '24h' ? 3 : 1}
+              summary={`Token requests per ${shown === '24h' ? 'hour' : 'day'}: ${totals.success} succeeded, ${totals.error} failed`}
             />
             <div className="legend">
               <span><i style={{ background: 'var(--accent)' }} />Success</span>

@@ -39,7 +39,7 @@ export function BarChart({ buckets, label, tooltip, labelEvery = 1, summary }: {
   const slot = plotW / buckets.length;
   const barW = Math.max(2, Math.min(36, slot * 0.7));
   // On narrow screens show fewer x labels so they never overlap.
-  const every = Math.max(labelEvery, Math.ceil(42 / slot));
+  const every = Math.max(labelEvery, Math.ceil(64 / slot));
   const y = (v: number) => top + plotH - (v / max) * plotH;
 
   return (

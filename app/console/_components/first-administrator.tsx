@@ -42,7 +42,7 @@ export function FirstAdministrator() {
           {(p) => <input {...p} type="email" name="email" autoComplete="username" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} />}
         </Field>
         <Field label="Password" hint="At least 12 characters." error={fieldProblem(create.error, 'password') ?? (tooShort && touched ? 'Use at least 12 characters.' : undefined)}>
-          {(p) => <input {...p} type="password" name="password" autoComplete="new-password" required minLength={12} value={password} onChange={(e) => setPassword(e.target.value)} />}
+          {(p) => <input {...p} type="password" name="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} />}
         </Field>
         <Field label="Confirm password" error={mismatch ? 'The passwords do not match.' : undefined}>
           {(p) => <input {...p} type="password" name="confirm" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />}

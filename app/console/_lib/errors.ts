@@ -18,5 +18,7 @@ export function problemOf(error: unknown): Problem | null {
 /** The message for one form field, when the error is about it. */
 export function fieldProblem(error: unknown, field: string): string | undefined {
   const p = problemOf(error);
-  return p?.field === field || p?.field?.startsWith(`${field}.`) ? p.message : undefined;
+  // Update procedures nest the changes under `patch`; the form's fields are the patch's fields.
+  const f = p?.field?.replace(/^patch\./, '');
+  return f === field || f?.startsWith(`${field}.`) ? p!.message : undefined;
 }
