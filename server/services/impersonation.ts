@@ -4,7 +4,6 @@ import { db } from '../db/index.ts';
 import type { ImpersonationCreate } from '../schemas/subject-tokens.ts';
 import type { UserResponse } from '../schemas/users.ts';
 import type { Actor } from './actor.ts';
-import type { RoleGrant } from './clients.ts';
 import { notFound, unprocessable } from './errors.ts';
 import { emitDataEvent } from './events/index.ts';
 import { consumeSubjectToken, issueSubjectToken, type IssuedSubjectToken } from './subject-tokens.ts';
@@ -23,8 +22,16 @@ export function mayExchangeTokens(app: { customClientMetadata: unknown; isThirdP
   return metadata?.allowTokenExchange === true && !app.isThirdParty;
 }
 
-/** The impersonated user as claims scripts see it (Logto's `context.user`): profile, custom data, roles with scopes. */
-export type ImpersonatedUser = UserResponse & { roles: RoleGrant[] };
+/** A User role with its scopes, each naming its API resource (Logto's `context.user.roles` shape). */
+export type UserRoleGrant = {
+  id: string;
+  name: string;
+  description: string;
+  scopes: Array<{ id: string; name: string; description: string | null; resourceId: string; resource: { id: string; name: string; indicator: string } }>;
+};
+
+/** The impersonated user: the API's user shape plus their User roles with scopes. */
+export type ImpersonatedUser = UserResponse & { roles: UserRoleGrant[] };
 
 export async function loadImpersonatedUser(userId: string): Promise<ImpersonatedUser | null> {
   const row = await db().user.findUnique({
@@ -32,7 +39,7 @@ export async function loadImpersonatedUser(userId: string): Promise<Impersonated
     include: { roles: { include: { role: { include: { scopes: { include: { scope: { include: { resource: true } } } } } } } } },
   });
   if (!row) return null;
-  const roles: RoleGrant[] = row.roles
+  const roles: UserRoleGrant[] = row.roles
     .filter(({ role }) => role.type === 'User')
     .map(({ role }) => ({
       id: role.id,
@@ -43,7 +50,7 @@ export async function loadImpersonatedUser(userId: string): Promise<Impersonated
         name: scope.name,
         description: scope.description,
         resourceId: scope.resourceId,
-        resource: scope.resource.indicator,
+        resource: { id: scope.resource.id, name: scope.resource.name, indicator: scope.resource.indicator },
       })),
     }));
   return { ...toUserResponse(row), roles };
@@ -51,7 +58,16 @@ export async function loadImpersonatedUser(userId: string): Promise<Impersonated
 
 /** RBAC: the scope names the user's roles grant on one resource. */
 export function userScopesOn(user: ImpersonatedUser, indicator: string): Set<string> {
-  return new Set(user.roles.flatMap((r) => r.scopes).filter((s) => s.resource === indicator).map((s) => s.name));
+  return new Set(user.roles.flatMap((r) => r.scopes).filter((s) => s.resource.indicator === indicator).map((s) => s.name));
+}
+
+/**
+ * `context.user` for an `access-token` claims script, in Logto's shape so its scripts run unchanged:
+ * the user (never the password hash), roles with scopes, and the collections Sigil does not have
+ * (SSO identities, MFA factors, organizations) as empty lists.
+ */
+export function userClaimsContext(user: ImpersonatedUser): Record<string, unknown> {
+  return { ...user, ssoIdentities: [], mfaVerificationFactors: [], organizations: [], organizationRoles: [] };
 }
 
 export type Impersonation = {

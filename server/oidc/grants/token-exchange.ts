@@ -1,15 +1,18 @@
 // grant_type=urn:ietf:params:oauth:grant-type:token-exchange (RFC 8693) for user impersonation: an app
 // with token exchange enabled trades a subject token (POST /api/subject-tokens) for an access token whose
 // `sub` is the user. Granted scopes are the user's RBAC scopes on the resource intersected with the request.
-// An optional actor token adds `act` (RFC 8693 §4.1). Single use is atomic; see recordImpersonation.
+// An optional actor token adds `act` (RFC 8693 §4.1). The `access-token` claims script sees Logto's context
+// (user, grant with the subject token's context, application). Single use is atomic; see recordImpersonation.
 import {
-  ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, loadImpersonatedUser, mayExchangeTokens, recordImpersonation, userScopesOn,
+  ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, loadImpersonatedUser, mayExchangeTokens, recordImpersonation, userClaimsContext, userScopesOn,
 } from '../../services/impersonation.ts';
+import { applicationContext } from '../../services/jwt-customizer/index.ts';
 import { lookupSubjectToken, type SubjectTokenLookup } from '../../services/subject-tokens.ts';
 import { draftToken, issueAccessToken } from '../../services/tokens/issue.ts';
 import { checkAccessToken } from '../../services/tokens/verify.ts';
 import { InvalidGrant, InvalidRequest, InvalidTarget, UnauthorizedClient } from '../errors.ts';
 import type { Form } from '../form.ts';
+import { customClaims } from './custom-claims.ts';
 import { requestedScopes, resolveResource } from './resource.ts';
 import type { Grant } from './types.ts';
 
@@ -81,14 +84,26 @@ export const tokenExchange: Grant = {
     const scopes = requestedScopes(form).filter((s) => granted.has(s));
     audit.scope = scopes.join(' ');
     const draft = draftToken({ clientId: client.id, subject: user.id, resource, scopes, act });
+    const userAgent = req.header('user-agent')?.slice(0, 512);
+    // The `access-token` claims script runs before consumption: a script that denies burns nothing.
+    const claims = await customClaims('access-token', {
+      draft,
+      context: () => ({
+        user: userClaimsContext(user),
+        grant: { type: TOKEN_EXCHANGE_GRANT, subjectTokenContext: token.context },
+        application: applicationContext(client),
+      }),
+      grant: { gty: TOKEN_EXCHANGE_GRANT, grantId: token.id },
+      request: { ip: req.ip, userAgent },
+    }, audit);
 
     const won = await recordImpersonation(
-      { type: 'application', id: client.id, ip: req.ip ?? undefined, userAgent: req.header('user-agent')?.slice(0, 512) },
+      { type: 'application', id: client.id, ip: req.ip ?? undefined, userAgent },
       { subjectTokenId: token.id, tokenHash: lookup.tokenHash, userId: user.id, applicationId: client.id, act, resource: resource.indicator, scope: audit.scope as string },
     );
     if (!won) throw new InvalidGrant(REFUSED.consumed);
 
-    const issued = await issueAccessToken(draft, resource.tokenFormat);
+    const issued = await issueAccessToken(draft, resource.tokenFormat, claims);
     return {
       access_token: issued.accessToken,
       issued_token_type: ACCESS_TOKEN_TYPE,
