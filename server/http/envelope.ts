@@ -16,7 +16,29 @@ export type ProtocolRequest = {
   ip: string | null;
 };
 
-export type ProtocolResponse = { status: number; headers: Record<string, string>; body: string };
+export type ProtocolResponse = {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** When set, the body is streamed from it instead (large exports); `body` is ignored. */
+  stream?: AsyncIterable<string>;
+};
+
+/** A pull-based Web stream over string chunks: the next chunk is produced only when the client reads. */
+export function toReadableStream(chunks: AsyncIterable<string>): ReadableStream<Uint8Array> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await iterator.next();
+      if (done) controller.close();
+      else controller.enqueue(encoder.encode(value));
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+}
 
 export type Endpoint = (req: ProtocolRequest) => Promise<ProtocolResponse>;
 
@@ -65,6 +87,7 @@ export function webHandler(endpoint: Endpoint, limit = MAX_BODY_BYTES): (req: Re
     const { body, error } = req.method === 'GET' || req.method === 'HEAD' ? { body: null } : await readLimited(req, limit);
     const header = (n: string) => req.headers.get(n) ?? undefined;
     const out = await endpoint({ method: req.method, path: url.pathname, search: url.search.slice(1), header, body, bodyError: error, ip: clientIp(header, null) });
+    if (out.stream && req.method !== 'HEAD') return new Response(toReadableStream(out.stream), { status: out.status, headers: out.headers });
     // Fetch's Response refuses any body, even '', with 204/205/304 (DELETE answers 204).
     const noBody = req.method === 'HEAD' || out.status === 204 || out.status === 205 || out.status === 304;
     return new Response(noBody ? null : out.body, { status: out.status, headers: out.headers });

@@ -47,5 +47,37 @@ function safePath(raw: string): string {
 
 export function send(res: ServerResponse, out: ProtocolResponse, head = false): void {
   res.writeHead(out.status, out.headers);
-  res.end(head ? undefined : out.body);
+  if (out.stream && !head) void pipeStream(res, out.stream);
+  else res.end(head ? undefined : out.body);
+}
+
+/** Write chunks as the source yields them, waiting for `drain` (backpressure); stop if the client leaves. */
+async function pipeStream(res: ServerResponse, chunks: AsyncIterable<string>): Promise<void> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  let closed = false;
+  res.once('close', () => {
+    closed = true;
+  });
+  try {
+    for (;;) {
+      if (closed) break;
+      const { done, value } = await iterator.next();
+      if (done) break;
+      if (!res.write(value)) await new Promise<void>((resolve) => {
+        const go = () => {
+          res.off('drain', go);
+          res.off('close', go);
+          resolve();
+        };
+        res.once('drain', go);
+        res.once('close', go);
+      });
+    }
+    if (closed) await iterator.return?.();
+    else res.end();
+  } catch (error) {
+    // Headers are out: the only honest signal left is an aborted response, never a clean end.
+    console.error('[sigil] streamed response failed', error);
+    res.destroy(error as Error);
+  }
 }

@@ -4,6 +4,7 @@ import { env } from '../env.ts';
 import { ApiError, apiErrorResponse, queryError, zodToApiError } from './errors.ts';
 import { isSwaggerPath, swaggerResponse } from './swagger.ts';
 import { authenticate } from './auth.ts';
+import { withRequestContext } from '../services/events/context.ts';
 import { ROUTES } from './routes/index.ts';
 import type { Route } from './route.ts';
 
@@ -102,7 +103,9 @@ export async function handleManagementApi(req: ProtocolRequest): Promise<Protoco
       body = parsed.data;
     }
 
-    const result = await route.handler({ params: params.data, query: query.data, body, actor, path, method: route.method });
+    // Request facts for webhook payloads; outbox rows written by the handler are kicked after it returns.
+    const facts = { path, method: route.method, status: route.status, params: rawParams, matchedRoute: route.path };
+    const result = await withRequestContext(facts, () => route.handler({ params: params.data, query: query.data, body, actor, path, method: route.method }));
     const status = result.status ?? route.status;
     const headers: Record<string, string> = { 'cache-control': 'no-store', ...result.headers };
     if (route.paginated && result.total !== undefined) {
@@ -110,6 +113,7 @@ export async function handleManagementApi(req: ProtocolRequest): Promise<Protoco
       headers['total-number'] = String(result.total);
       headers.link = linkHeader(path, rawQuery, q.page, q.page_size, result.total);
     }
+    if (result.stream) return { status, headers, body: '', stream: result.stream };
     if (status === 204 || result.body === undefined) return { status, headers, body: '' };
     return json(status, result.body, headers);
   } catch (error) {

@@ -6,7 +6,14 @@ import type { ManagementScope } from '../services/management-resource.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export type HandlerResult = { status?: number; body?: unknown; headers?: Record<string, string>; total?: number };
+export type HandlerResult = {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  total?: number;
+  /** A streamed body (exports): chunks are written as they come, with backpressure; set content-type in headers. */
+  stream?: AsyncIterable<string>;
+};
 
 export type RouteContext<P, Q, B> = { params: P; query: Q; body: B; actor: Actor; path: string; method: Method };
 

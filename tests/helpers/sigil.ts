@@ -111,7 +111,8 @@ export async function startSigil(options: { mode?: Mode; env?: Record<string, st
   };
 
   const stopChild = async (signal: NodeJS.Signals) => {
-    if (!child || child.exitCode !== null) return;
+    // A child killed by a signal has exitCode null and signalCode set: it has exited too.
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const done = new Promise((r) => child!.once('exit', r));
     child.kill(signal);
     await done;

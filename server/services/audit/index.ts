@@ -1,10 +1,20 @@
 // The audit write path. Records are Logto-shaped: { id, key, payload, createdAt } where payload carries
 // { key, result: 'Success' | 'Error', error?, ip, userAgent, applicationId?, userId?, ... }.
+//
+// Token requests are the hot path: their records (and the Token.* webhook outbox rows they imply) are
+// group-committed, many requests per transaction, so webhooks cost the token endpoint nothing when no
+// hook subscribes and one extra multi-row insert per batch when one does.
+import { db } from '../../db/index.ts';
 import { randomId } from '../crypto.ts';
+import { tokenEventFor } from '../events/catalog.ts';
+import { deliveryRows, enabledHooks, type DeliveryRow } from '../events/outbox.ts';
 import { GroupCommit } from '../group-commit.ts';
 import { bulkInsert } from '../../db/bulk-insert.ts';
+import { kickDispatcher } from '../webhooks/kick.ts';
 import { maskSecrets } from './mask.ts';
 import type { Tx } from '../../db/index.ts';
+
+export { maskSecrets } from './mask.ts';
 
 export type AuditResult = 'Success' | 'Error';
 
@@ -38,12 +48,33 @@ function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
+/** Token.* webhook rows for a batch of audit rows (none unless a hook subscribes to a token event). */
+async function tokenDeliveries(rows: Row[]): Promise<DeliveryRow[]> {
+  const candidates = rows.filter((r) => r.key.startsWith('ExchangeTokenBy.') || r.key === 'RevokeToken');
+  if (candidates.length === 0) return [];
+  const hooks = await enabledHooks();
+  if (hooks.length === 0) return [];
+  return candidates.flatMap((r) => {
+    const payload = r.payload as Record<string, unknown>;
+    const event = tokenEventFor(r.key, r.result, payload);
+    if (!event) return [];
+    const { ip, userAgent, key, ...data } = payload;
+    return deliveryRows(hooks, { event, createdAt: r.createdAt.toISOString(), userAgent, ip, data: { ...data, auditKey: key, logId: r.id } });
+  });
+}
+
 const KEY = Symbol.for('sigil.audit-writer');
 function writer(): GroupCommit<Row> {
   const g = globalThis as { [KEY]?: GroupCommit<Row> };
   return (g[KEY] ??= new GroupCommit<Row>(async (rows) => {
-    // The hot path (token requests): prepared-statement bulk insert, not Prisma's per-row createMany.
-    await bulkInsert('AuditLog', rows);
+    const deliveries = await tokenDeliveries(rows);
+    if (deliveries.length === 0) {
+      // The hot path (token requests): prepared-statement bulk insert, not Prisma's per-row createMany.
+      await bulkInsert('AuditLog', rows);
+      return;
+    }
+    await db().$transaction([db().auditLog.createMany({ data: rows }), db().hookDelivery.createMany({ data: deliveries })]);
+    kickDispatcher();
   }));
 }
 

@@ -1,6 +1,8 @@
 // Secrets never reach the audit log or webhook payloads: secret-looking fields are masked by name.
 const SECRET_FIELD = /(secret|password|token|signingkey|authorization|cookie|private|credential|api[-_]?key)/i;
-const ALLOWED = new Set(['tokenType', 'tokenFormat', 'token_type', 'issued_token_type', 'subject_token_type', 'actor_token_type', 'accessTokenTtl', 'blockIssuanceOnError']);
+// Names that match the pattern but are not secrets: token *kinds* and ids (`tokenId` is a JWT's public
+// `jti` or an opaque token's row id, never the token).
+const ALLOWED = new Set(['tokenType', 'tokenFormat', 'token_type', 'issued_token_type', 'subject_token_type', 'actor_token_type', 'accessTokenTtl', 'blockIssuanceOnError', 'tokenId', 'jti']);
 
 export const MASK = '******';
 

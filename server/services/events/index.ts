@@ -4,28 +4,33 @@ import type { Tx } from '../../db/index.ts';
 import type { Actor } from '../actor.ts';
 import { auditInTx } from '../audit/index.ts';
 import { maskSecrets } from '../audit/mask.ts';
+import { currentRequestFacts, noteEnqueued } from './context.ts';
 import { enqueueHookDeliveries } from './outbox.ts';
 
+export { HOOK_EVENTS, HOOK_EVENT_NAMES, isHookEvent, type HookEvent } from './catalog.ts';
+export { withRequestContext, type RequestFacts } from './context.ts';
+
 export type DataEvent = {
-  /** Logto's names where they exist, e.g. `Role.Created`, `User.Data.Updated`. */
+  /** Logto's names where they exist, e.g. `Role.Created`, `User.Data.Updated` (see HOOK_EVENTS). */
   event: string;
   entity: 'Application' | 'Resource' | 'Scope' | 'Role' | 'User' | 'SigningKey' | 'Hook' | 'JwtCustomizer' | 'SubjectToken';
   entityId: string;
   before?: unknown;
   after?: unknown;
-  /** What webhook receivers get as `data` (Logto sends the API response body). */
+  /** What webhook receivers get as `data` (Logto sends the API response body); defaults to `after`, then `before`. */
   data?: unknown;
   applicationId?: string;
   userId?: string;
-  /** Request facts for Logto-shaped hook payloads (`path`, `method`, `status`, `params`). */
+  /** Request facts for Logto-shaped hook payloads; defaults to the Management API request in progress. */
   request?: { path?: string; method?: string; status?: number; params?: Record<string, string> };
 };
 
 export async function emitDataEvent(tx: Tx, actor: Actor, e: DataEvent): Promise<void> {
+  const request = e.request ?? currentRequestFacts();
   await auditInTx(tx, {
     key: e.event,
     result: 'Success',
-    actor: { type: actor.type, id: actor.id },
+    actor: { type: actor.type, id: actor.id, ...(actor.type === 'administrator' && actor.email ? { email: actor.email } : {}) },
     entity: e.entity,
     entityId: e.entityId,
     before: e.before,
@@ -34,13 +39,15 @@ export async function emitDataEvent(tx: Tx, actor: Actor, e: DataEvent): Promise
     userId: e.userId,
     ip: actor.ip,
     userAgent: actor.userAgent,
+    ...(request?.path ? { path: request.path, method: request.method } : {}),
   });
-  await enqueueHookDeliveries(tx, {
+  const enqueued = await enqueueHookDeliveries(tx, {
     event: e.event,
     createdAt: new Date().toISOString(),
     userAgent: actor.userAgent,
     ip: actor.ip,
-    ...e.request,
-    data: maskSecrets(e.data ?? e.after ?? null),
+    ...request,
+    data: maskSecrets(e.data ?? e.after ?? e.before ?? null),
   });
+  if (enqueued > 0) noteEnqueued();
 }

@@ -1,0 +1,49 @@
+// The events a webhook can subscribe to. Logto's names where Logto has the event (User.*, Role.*,
+// Scope.*); the same `<Entity>.<Change>` grammar for what Logto lacks (Application.*, Resource.*, Token.*).
+// Every management change is in the audit log whether or not it is listed here; only listed events can
+// be subscribed to, so an unlisted event (e.g. a hook's own changes) never triggers a delivery.
+export const HOOK_EVENTS = {
+  'User.Created': 'A user was created.',
+  'User.Deleted': 'A user was deleted.',
+  'User.Data.Updated': "A user's profile or custom data changed.",
+  'User.SuspensionStatus.Updated': 'A user was suspended or reactivated.',
+  'User.Roles.Updated': 'Roles were assigned to or removed from a user.',
+  'Role.Created': 'A role was created.',
+  'Role.Deleted': 'A role was deleted.',
+  'Role.Data.Updated': "A role's name, description or default flag changed.",
+  'Role.Scopes.Updated': 'Scopes were added to or removed from a role.',
+  'Scope.Created': 'A permission (scope) was added to an API resource.',
+  'Scope.Deleted': 'A permission (scope) was deleted.',
+  'Scope.Data.Updated': "A permission's name or description changed.",
+  'Resource.Created': 'An API resource was created.',
+  'Resource.Deleted': 'An API resource was deleted.',
+  'Resource.Data.Updated': "An API resource's settings changed.",
+  'Application.Created': 'An application was created.',
+  'Application.Deleted': 'An application was deleted.',
+  'Application.Data.Updated': "An application's settings changed.",
+  'Application.Roles.Updated': 'Roles were assigned to or removed from an application.',
+  'Application.Secret.Created': 'An application secret was created (the value is never sent).',
+  'Application.Secret.Deleted': 'An application secret was deleted.',
+  'Token.Issued': 'An access token was issued at /oidc/token (any grant).',
+  'Token.IssuanceFailed': 'A token request was refused (bad credentials, scope, resource, denied by a claims script).',
+  'Token.Revoked': 'An access token was revoked at /oidc/token/revocation.',
+} as const satisfies Record<string, string>;
+
+export type HookEvent = keyof typeof HOOK_EVENTS;
+
+export const HOOK_EVENT_NAMES = Object.keys(HOOK_EVENTS) as HookEvent[];
+
+export function isHookEvent(value: string): value is HookEvent {
+  return Object.hasOwn(HOOK_EVENTS, value);
+}
+
+/**
+ * Token events come from token-request audit records (Logto keys `ExchangeTokenBy.<Grant>`, `RevokeToken`)
+ * rather than from a data change, so they are mapped here and enqueued by the audit group commit.
+ */
+export function tokenEventFor(auditKey: string, result: string, payload: Record<string, unknown>): HookEvent | null {
+  if (auditKey.startsWith('ExchangeTokenBy.')) return result === 'Success' ? 'Token.Issued' : 'Token.IssuanceFailed';
+  // An unknown or already-invalid token answers 200 by RFC 7009 but revoked nothing: no event.
+  if (auditKey === 'RevokeToken' && result === 'Success' && payload.tokenId) return 'Token.Revoked';
+  return null;
+}
