@@ -231,6 +231,7 @@ describe.skipIf(!chromiumAvailable())('admin console in Chromium', () => {
     await shot('phone-navigation');
     await page.getByRole('link', { name: 'Applications', exact: true }).click();
     await page.getByRole('heading', { name: 'Applications', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Stats service' }).waitFor();
     await shot('phone-applications');
     await page.goto(app.url);
     await page.getByRole('heading', { name: 'Stats service', level: 1 }).waitFor();

@@ -181,6 +181,36 @@ describe('console sessions', () => {
   });
 });
 
+describe('administrator accounts', () => {
+  it('a deleted administrator loses access at once; nobody deletes their own account', async () => {
+    const { cookie } = await signIn(ADMIN.email, ADMIN.password);
+    const other = { email: 'temp-admin@example.com', password: 'temporary password 1' };
+    const created = await call('admin.create', 'mutation', { cookie }, other);
+    expect(created.status).toBe(200);
+    const otherSession = (await signIn(other.email, other.password)).cookie;
+    expect((await call('admin.me', 'query', { cookie: otherSession })).status).toBe(200);
+    const me = (await call('admin.me', 'query', { cookie })).body.result?.data as { id: string };
+    const self = await call('admin.delete', 'mutation', { cookie }, { id: me.id });
+    expect(self.status).toBe(422);
+    expect(self.body.error?.message).toBe('You cannot delete your own account; ask another administrator.');
+    expect((await call('admin.delete', 'mutation', { cookie }, { id: (created.body.result?.data as { id: string }).id })).status).toBe(200);
+    expect((await call('admin.me', 'query', { cookie: otherSession })).status).toBe(401);
+  });
+
+  it('changes its own password only with the current one', async () => {
+    const account = { email: 'rotating@example.com', password: 'original password 1' };
+    const { cookie: root } = await signIn(ADMIN.email, ADMIN.password);
+    expect((await call('admin.create', 'mutation', { cookie: root }, account)).status).toBe(200);
+    const { cookie } = await signIn(account.email, account.password);
+    const wrong = await call('admin.changePassword', 'mutation', { cookie }, { currentPassword: 'not it', newPassword: 'replacement password 1' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error?.data.field).toBe('currentPassword');
+    expect((await call('admin.changePassword', 'mutation', { cookie }, { currentPassword: account.password, newPassword: 'replacement password 1' })).status).toBe(200);
+    expect((await signIn(account.email, account.password)).ok).toBe(false);
+    expect((await signIn(account.email, 'replacement password 1')).ok).toBe(true);
+  }, 30_000);
+});
+
 describe('console sign-in throttling', () => {
   it('locks an email after 5 failures: even the right password is refused, with the wait named', async () => {
     const victim = { email: 'victim@example.com', password: 'victim password 12' };
@@ -197,5 +227,33 @@ describe('console sign-in throttling', () => {
     expect((await signIn(ADMIN.email, ADMIN.password)).ok).toBe(true);
     // Case and spaces do not give a fresh counter.
     expect((await signIn(` VICTIM@example.com `, victim.password)).ok).toBe(false);
+  }, 60_000);
+});
+
+describe('bootstrap administrator (SIGIL_BOOTSTRAP_ADMIN_EMAIL / _PASSWORD)', () => {
+  it('exists without the setup screen, signs in, and the setup endpoint stays shut', async () => {
+    const boot = await startSigil({ env: { SIGIL_BOOTSTRAP_ADMIN_EMAIL: 'Boot@Example.com', SIGIL_BOOTSTRAP_ADMIN_PASSWORD: 'bootstrap password 1' } });
+    try {
+      const page = await fetch(`${boot.url}/console`, { redirect: 'manual' });
+      expect(page.status).toBe(307);
+      expect(page.headers.get('location')).toMatch(/\/console\/sign-in$/);
+      const first = await fetch(`${boot.url}/api/trpc/admin.createFirst`, {
+        method: 'POST',
+        headers: { origin: boot.url, 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'late@example.com', password: 'late password 123' }),
+      });
+      expect(first.status).toBe(403);
+      const csrf = await fetch(`${boot.url}/api/auth/csrf`);
+      const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+      const res = await fetch(`${boot.url}/api/auth/callback/credentials`, {
+        method: 'POST', redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(csrf) },
+        body: new URLSearchParams({ csrfToken, email: 'boot@example.com', password: 'bootstrap password 1', json: 'true' }).toString(),
+      });
+      const me = await fetch(`${boot.url}/api/trpc/admin.me`, { headers: { cookie: cookiesOf(res) } });
+      expect(((await me.json()) as { result: { data: unknown } }).result.data).toMatchObject({ email: 'boot@example.com' });
+    } finally {
+      await boot.stop();
+    }
   }, 60_000);
 });

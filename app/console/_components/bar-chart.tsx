@@ -33,7 +33,8 @@ export function BarChart({ buckets, label, tooltip, labelEvery = 1, summary }: {
   const left = 40;
   const bottom = 22;
   const top = 8;
-  const plotW = width - left - 4;
+  const right = 28; // room for the last x label, centred on the last bar
+  const plotW = width - left - right;
   const plotH = height - top - bottom;
   const max = niceMax(Math.max(0, ...buckets.map((b) => b.success + b.error)));
   const slot = plotW / buckets.length;
@@ -47,7 +48,7 @@ export function BarChart({ buckets, label, tooltip, labelEvery = 1, summary }: {
       <svg className="chart" width={width} height={height} role="img" aria-label={summary}>
         {[0, 0.25, 0.5, 0.75, 1].map((f) => (
           <g key={f}>
-            <line className="axis" x1={left} x2={width - 4} y1={y(max * f)} y2={y(max * f)} strokeDasharray={f === 0 ? undefined : '2 4'} />
+            <line className="axis" x1={left} x2={width - right} y1={y(max * f)} y2={y(max * f)} strokeDasharray={f === 0 ? undefined : '2 4'} />
             <text x={left - 6} y={y(max * f) + 3} textAnchor="end">{Math.round(max * f).toLocaleString()}</text>
           </g>
         ))}
