@@ -8,7 +8,7 @@ import next from 'next';
 import { ConfigError, env } from './env.ts';
 import { migrateDeploy } from './db/migrate.ts';
 import { tuneConnection } from './db/index.ts';
-import { enableSqliteWriterThread } from './db/bulk-insert.ts';
+import { enableSqliteInlineWriter } from './db/bulk-insert.ts';
 import { bootstrap } from './services/bootstrap.ts';
 import { markReady } from './ready.ts';
 import { handleOidc, isOidcPath } from './oidc/router.ts';
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const { applied } = await migrateDeploy(config.databaseUrl);
   if (applied.length) console.log(`[sigil] applied migrations: ${applied.join(', ')}`);
   await tuneConnection();
-  enableSqliteWriterThread();
+  enableSqliteInlineWriter();
   await bootstrap();
   markReady();
 
@@ -48,6 +48,9 @@ async function main(): Promise<void> {
         .then((out) => send(res, out, req.method === 'HEAD'))
         .catch((error) => fail(res, error));
     } else {
+      // Next.js only sets X-Forwarded-For when absent: without a trusted proxy in front, overwrite it with the
+      // socket address so a client cannot choose the IP that sign-in throttling and audit records see.
+      if (process.env.SIGIL_TRUST_PROXY !== 'true') req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
       void nextHandler(req, res).catch((error) => fail(res, error));
     }
   });

@@ -1,47 +1,14 @@
 // Bulk inserts for the hot write paths (audit records, opaque tokens) without Prisma's per-row query
-// building, which measured ~200 µs of CPU per row through createMany. SQLite: a worker thread with its own
-// connection and prepared statements (commits off the main thread). PostgreSQL: one multi-row raw INSERT.
+// building, which measured ~200 µs of CPU per row through createMany. SQLite: a raw connection with prepared
+// statements (sqlite-inline-writer.ts; a worker thread was tried and cost more: ~40 µs of cross-thread
+// wake-up per batch). PostgreSQL: one multi-row raw INSERT. Elsewhere (Next-only processes on SQLite):
+// Prisma's createMany.
 // Rows are plain objects whose keys are column names; Dates, objects (JSON) and booleans are converted here.
-import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
 import { db, dbProvider, sqlitePath } from './index.ts';
 import { env } from '../env.ts';
+import { openInlineWriter, type SqliteInlineWriter } from './sqlite-inline-writer.ts';
 
 export type Row = Record<string, string | number | boolean | Date | null | object>;
-
-type Pending = { resolve: () => void; reject: (e: Error) => void };
-type SqliteWriter = { worker: Worker; pending: Map<number, Pending>; nextId: number };
-
-const KEY = Symbol.for('sigil.sqlite-writer');
-const holder = globalThis as { [KEY]?: SqliteWriter | null };
-
-/** Start the SQLite writer thread (the self-hosted server calls this; elsewhere inserts go through Prisma). */
-export function enableSqliteWriterThread(): void {
-  if (dbProvider() !== 'sqlite' || holder[KEY]) return;
-  const worker = new Worker(fileURLToPath(new URL('./sqlite-writer.worker.mjs', import.meta.url)), {
-    workerData: { path: sqlitePath(env().databaseUrl) },
-  });
-  const writer: SqliteWriter = { worker, pending: new Map(), nextId: 1 };
-  worker.on('message', (m: { id: number; ok: boolean; message?: string }) => {
-    const p = writer.pending.get(m.id);
-    writer.pending.delete(m.id);
-    if (m.ok) p?.resolve();
-    else p?.reject(new Error(`bulk insert failed: ${m.message}`));
-  });
-  worker.on('error', (error) => {
-    for (const p of writer.pending.values()) p.reject(error);
-    writer.pending.clear();
-    holder[KEY] = null; // fall back to Prisma until restarted
-  });
-  worker.unref();
-  holder[KEY] = writer;
-}
-
-export async function stopSqliteWriterThread(): Promise<void> {
-  const writer = holder[KEY];
-  holder[KEY] = null;
-  await writer?.worker.terminate();
-}
 
 function sqliteValue(v: Row[string]): string | number | null {
   if (v === null) return null;
@@ -51,17 +18,21 @@ function sqliteValue(v: Row[string]): string | number | null {
   return v;
 }
 
+const INLINE = Symbol.for('sigil.sqlite-inline-writer');
+const inlineHolder = globalThis as { [INLINE]?: SqliteInlineWriter };
+
+/** Raw prepared-statement inserts on the main thread (the self-hosted server enables this). */
+export function enableSqliteInlineWriter(): void {
+  if (dbProvider() !== 'sqlite' || inlineHolder[INLINE]) return;
+  inlineHolder[INLINE] = openInlineWriter(sqlitePath(env().databaseUrl));
+}
+
 export async function bulkInsert(table: 'AuditLog' | 'OpaqueToken', rows: Row[]): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
-  const writer = holder[KEY];
-  if (writer) {
-    const id = writer.nextId++;
-    const values = rows.map((r) => columns.map((c) => sqliteValue(r[c] ?? null)));
-    await new Promise<void>((resolve, reject) => {
-      writer.pending.set(id, { resolve, reject });
-      writer.worker.postMessage({ id, table, columns, rows: values });
-    });
+  const inline = inlineHolder[INLINE];
+  if (inline) {
+    await inline.insert(table, columns, rows.map((r) => columns.map((c) => sqliteValue(r[c] ?? null))));
     return;
   }
   if (dbProvider() === 'postgresql') {

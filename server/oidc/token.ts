@@ -1,6 +1,6 @@
 // POST /oidc/token: parse body -> authenticate client -> pick grant -> handle; every request audited.
 import { audit } from '../services/audit/index.ts';
-import { authenticateClient } from './client-auth.ts';
+import { authenticateClient, readCredentials } from './client-auth.ts';
 import { InvalidRequest, NO_STORE, UnsupportedGrantType, errorResponse, toOAuthError } from './errors.ts';
 import { parseForm, requirePost } from './form.ts';
 import { GRANTS } from './grants/index.ts';
@@ -17,7 +17,7 @@ export async function tokenEndpoint(req: ProtocolRequest): Promise<ProtocolRespo
     const grant = GRANTS.get(grantType);
     if (!grant) throw new UnsupportedGrantType(`grant_type ${grantType.slice(0, 100)} is not supported`);
     record.key = grant.auditKey;
-    record.applicationId = form.get('client_id')?.slice(0, 128);
+    record.applicationId = claimedClientId(req, form);
     const { client } = await authenticateClient(req, form);
     record.applicationId = client.id;
     const body = await grant.handle({ req, form, client, audit: record });
@@ -37,4 +37,13 @@ export async function tokenEndpoint(req: ProtocolRequest): Promise<ProtocolRespo
     userAgent: req.header('user-agent')?.slice(0, 512) ?? null,
   });
   return response;
+}
+
+/** The client id a request claims (Basic or body), so failed authentications are attributed in the audit log. */
+function claimedClientId(req: ProtocolRequest, form: Parameters<typeof readCredentials>[1]): string | undefined {
+  try {
+    return readCredentials(req, form)?.clientId.slice(0, 128);
+  } catch {
+    return form.get('client_id')?.slice(0, 128);
+  }
 }

@@ -3,6 +3,7 @@
 import { db, dbProvider } from '../db/index.ts';
 import { env } from '../env.ts';
 import { BOOTSTRAP, SYSTEM } from './actor.ts';
+import { ensureBootstrapAdmin } from './administrators.ts';
 import { assignApplicationRoles, createApplication } from './applications.ts';
 import { clearLocal } from './cache.ts';
 import { instanceKeys } from './instance-key.ts';
@@ -86,5 +87,6 @@ export async function bootstrap(): Promise<void> {
   await ensureSigningKey();
   await ensureManagementApi();
   await ensureBootstrapClient();
+  await ensureBootstrapAdmin();
   clearLocal();
 }

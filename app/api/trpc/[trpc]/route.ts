@@ -7,6 +7,15 @@ export const dynamic = 'force-dynamic';
 
 const handler = async (req: Request) => {
   await ready();
-  return fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext });
+  return fetchRequestHandler({
+    endpoint: '/api/trpc',
+    req,
+    router: appRouter,
+    createContext,
+    // Expected failures (validation, not found, unauthorised) are the caller's; log only server faults.
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[sigil] tRPC ${path ?? '?'} failed`, error.cause ?? error);
+    },
+  });
 };
 export { handler as GET, handler as POST };
