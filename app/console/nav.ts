@@ -11,6 +11,8 @@ export const NAV: NavItem[] = [
   { href: '/console/resources', label: 'API resources', icon: 'resource', section: 'Access' },
   { href: '/console/roles', label: 'Roles', icon: 'role', section: 'Access' },
   { href: '/console/users', label: 'Users', icon: 'users', section: 'Access' },
+  { href: '/console/webhooks', label: 'Webhooks', icon: 'webhook', section: 'Developers' },
+  { href: '/console/audit-logs', label: 'Audit logs', icon: 'list', section: 'Developers' },
   { href: '/console/signing-keys', label: 'Signing keys', icon: 'key', section: 'Settings' },
   { href: '/console/administrators', label: 'Administrators', icon: 'settings', section: 'Settings' },
 ];

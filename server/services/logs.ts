@@ -91,8 +91,12 @@ function sql(text: string): string {
 
 const hookIdOf = () => (dbProvider() === 'sqlite' ? `json_extract("payload", '$.hookId')` : `("payload"->>'hookId')`);
 
-/** `TriggerHook.*` as a key range, so the (key, createdAt) index serves it (LIKE would not on SQLite). */
-const TRIGGER_HOOK_RANGE = `"key" >= 'TriggerHook.' AND "key" < 'TriggerHook/'`;
+/**
+ * `TriggerHook.*`. SQLite: a key range (binary collation), so the (key, createdAt) index serves it; LIKE
+ * would not. PostgreSQL: LIKE, since under a locale collation a range over punctuation is not a prefix
+ * (the createdAt bound keeps the scan to the window).
+ */
+const triggerHookKeys = () => (dbProvider() === 'sqlite' ? `"key" >= 'TriggerHook.' AND "key" < 'TriggerHook/'` : `"key" LIKE 'TriggerHook.%'`);
 
 const DAY_MS = 24 * 3600_000;
 
@@ -101,7 +105,7 @@ export async function recentHookLogs(hookId: string, query: { logKey?: string },
   const since = new Date(Date.now() - DAY_MS);
   const keyFilter = query.logKey ? ` AND "key" = ?` : '';
   const args: unknown[] = [since, hookId, ...(query.logKey ? [query.logKey] : [])];
-  const filter = `${TRIGGER_HOOK_RANGE} AND "createdAt" > ? AND ${hookIdOf()} = ?${keyFilter}`;
+  const filter = `${triggerHookKeys()} AND "createdAt" > ? AND ${hookIdOf()} = ?${keyFilter}`;
   const [countRows, idRows] = await Promise.all([
     db().$queryRawUnsafe<Array<{ n: bigint | number }>>(sql(`SELECT count(*) AS n FROM "AuditLog" WHERE ${filter}`), ...args),
     db().$queryRawUnsafe<Array<{ id: string }>>(
@@ -121,7 +125,7 @@ export async function hookExecutionStats(hookIds: string[]): Promise<Map<string,
   const since = new Date(Date.now() - DAY_MS);
   const rows = await db().$queryRawUnsafe<Array<{ hookId: string; requests: bigint | number; successes: bigint | number | null }>>(
     sql(`SELECT ${hookIdOf()} AS "hookId", count(*) AS "requests", sum(CASE WHEN "result" = 'Success' THEN 1 ELSE 0 END) AS "successes"
-         FROM "AuditLog" WHERE ${TRIGGER_HOOK_RANGE} AND "createdAt" > ? AND ${hookIdOf()} IN (${hookIds.map(() => '?').join(', ')})
+         FROM "AuditLog" WHERE ${triggerHookKeys()} AND "createdAt" > ? AND ${hookIdOf()} IN (${hookIds.map(() => '?').join(', ')})
          GROUP BY 1`),
     since, ...hookIds,
   );
@@ -129,8 +133,11 @@ export async function hookExecutionStats(hookIds: string[]): Promise<Map<string,
   return stats;
 }
 
-/** Events over time by result, for the console chart. Buckets with no events are omitted. */
-export async function logHistogram(filter: LogFilterQuery, bucketMs: number): Promise<Array<{ start: number; success: number; error: number }>> {
+/**
+ * Events over time by result, for the console charts (the audit log page; a webhook's deliveries with
+ * `hookId`). Buckets with no events are omitted.
+ */
+export async function logHistogram(filter: LogFilterQuery & { hookId?: string }, bucketMs: number, offsetMs = 0): Promise<Array<{ start: number; success: number; error: number }>> {
   const end = filter.end_time ?? Date.now();
   const start = filter.start_time ?? end - 7 * DAY_MS;
   const clauses = [`"createdAt" >= ?`, `"createdAt" < ?`];
@@ -141,6 +148,10 @@ export async function logHistogram(filter: LogFilterQuery, bucketMs: number): Pr
       args.push(value);
     }
   }
+  if (filter.hookId) {
+    clauses.push(triggerHookKeys(), `${hookIdOf()} = ?`);
+    args.push(filter.hookId);
+  }
   if (filter.logKey?.endsWith('*')) {
     clauses.push(`substr("key", 1, ?) = ?`);
     args.push(filter.logKey.length - 1, filter.logKey.slice(0, -1));
@@ -148,10 +159,12 @@ export async function logHistogram(filter: LogFilterQuery, bucketMs: number): Pr
     clauses.push(`"key" = ?`);
     args.push(filter.logKey);
   }
-  const b = Math.max(60_000, Math.trunc(bucketMs)); // an integer by construction: safe to inline
+  // Integers by construction, so safe to inline. `offsetMs` aligns buckets to the operator's local days.
+  const b = Math.max(60_000, Math.trunc(bucketMs));
+  const off = Math.trunc(offsetMs) % 86_400_000;
   const bucket = dbProvider() === 'sqlite'
-    ? `("createdAt" / ${b}) * ${b}`
-    : `(floor(extract(epoch from "createdAt") * 1000 / ${b}) * ${b})::bigint`;
+    ? `((("createdAt" + ${off}) / ${b}) * ${b} - ${off})`
+    : `(floor((extract(epoch from "createdAt") * 1000 + ${off}) / ${b}) * ${b} - ${off})::bigint`;
   const rows = await db().$queryRawUnsafe<Array<{ start: bigint | number; success: bigint | number | null; error: bigint | number | null }>>(
     sql(`SELECT ${bucket} AS "start",
                 sum(CASE WHEN "result" = 'Success' THEN 1 ELSE 0 END) AS "success",

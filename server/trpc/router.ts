@@ -5,8 +5,10 @@ import { publicProcedure, router } from './init.ts';
 import { adminRouter } from './routers/admin.ts';
 import { applicationsRouter } from './routers/applications.ts';
 import { dashboardRouter } from './routers/dashboard.ts';
+import { hooksRouter } from './routers/hooks.ts';
 import { impersonationRouter } from './routers/impersonation.ts';
 import { jwtCustomizerRouter } from './routers/jwt-customizer.ts';
+import { logsRouter } from './routers/logs.ts';
 import { resourcesRouter } from './routers/resources.ts';
 import { rolesRouter } from './routers/roles.ts';
 import { signingKeysRouter } from './routers/signing-keys.ts';
@@ -26,6 +28,8 @@ export const appRouter = router({
   roles: rolesRouter,
   signingKeys: signingKeysRouter,
   users: usersRouter,
+  hooks: hooksRouter,
+  logs: logsRouter,
 });
 
 export type AppRouter = typeof appRouter;
