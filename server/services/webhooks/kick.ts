@@ -8,7 +8,7 @@ import { after } from 'next/server';
 import { deliverDue, runningDispatcher } from './dispatcher.ts';
 
 /** How long an `after()` pass may run; the cron route picks up anything left (and all retries). */
-const AFTER_BUDGET_MS = 20_000;
+const AFTER_BUDGET_MS = 10_000;
 
 export function kickDispatcher(options: { delayMs?: number } = {}): void {
   const local = runningDispatcher();
