@@ -9,7 +9,7 @@ export function startBackgroundWork(): () => void {
   const stops: Array<() => void> = [];
   // Webhook delivery (SIGIL_WEBHOOK_DISPATCHER=false leaves it to another process or the cron route).
   if (env().webhookDispatcher) stops.push(startDispatcher());
-  // Audit retention (SIGIL_AUDIT_RETENTION_DAYS): shortly after start, then hourly.
+  // Audit retention (SIGIL_AUDIT_RETENTION_DAYS): 5 minutes after start, then hourly.
   stops.push(startRetentionJob());
   // Subject tokens a day past expiry (impersonation).
   stops.push(startSubjectTokenSweep());

@@ -38,8 +38,8 @@ export async function pruneExpired(options: { now?: number; budgetMs?: number; r
   return { auditLogs, deliveries, cutoff: cutoff.getTime() };
 }
 
-/** The self-hosted process prunes shortly after start, then hourly. Returns its stop function. */
-export function startRetentionJob(intervalMs = 3600_000, firstRunMs = 30_000): () => void {
+/** The self-hosted process prunes 5 minutes after start (not in the way of start-up), then hourly. Returns its stop function. */
+export function startRetentionJob(intervalMs = 3600_000, firstRunMs = 5 * 60_000): () => void {
   const run = () =>
     pruneExpired().catch((error: unknown) => {
       if (process.env.SIGIL_LOG_LEVEL !== 'silent') console.warn('[sigil] audit retention pruning failed', error);
