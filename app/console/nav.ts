@@ -13,6 +13,7 @@ export const NAV: NavItem[] = [
   { href: '/console/users', label: 'Users', icon: 'users', section: 'Access' },
   { href: '/console/webhooks', label: 'Webhooks', icon: 'webhook', section: 'Developers' },
   { href: '/console/audit-logs', label: 'Audit logs', icon: 'list', section: 'Developers' },
+  { href: '/console/api-reference', label: 'API reference', icon: 'book', section: 'Developers' },
   { href: '/console/signing-keys', label: 'Signing keys', icon: 'key', section: 'Settings' },
   { href: '/console/administrators', label: 'Administrators', icon: 'settings', section: 'Settings' },
 ];

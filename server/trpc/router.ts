@@ -3,6 +3,7 @@
 import { env } from '../env.ts';
 import { publicProcedure, router } from './init.ts';
 import { adminRouter } from './routers/admin.ts';
+import { apiReferenceRouter } from './routers/api-reference.ts';
 import { applicationsRouter } from './routers/applications.ts';
 import { dashboardRouter } from './routers/dashboard.ts';
 import { hooksRouter } from './routers/hooks.ts';
@@ -20,6 +21,7 @@ export const appRouter = router({
     info: publicProcedure.query(() => ({ issuer: env().issuer, managementApi: env().managementApiIndicator })),
   }),
   admin: adminRouter,
+  apiReference: apiReferenceRouter,
   dashboard: dashboardRouter,
   impersonation: impersonationRouter,
   jwtCustomizer: jwtCustomizerRouter,
