@@ -52,8 +52,3 @@ export async function claimDue(instanceId: string, limit: number, leaseMs: numbe
 function loadClaimed(owner: string, ids: string[]) {
   return db().hookDelivery.findMany({ where: { id: { in: ids }, leaseOwner: owner }, include: { hook: HOOK_FIELDS } });
 }
-
-/** Release a lease without recording an attempt (shutdown, or the hook was disabled meanwhile). */
-export async function releaseLease(id: string, owner: string): Promise<void> {
-  await db().hookDelivery.updateMany({ where: { id, leaseOwner: owner }, data: { leaseOwner: null, leaseUntil: null } });
-}

@@ -33,7 +33,6 @@ export class Dispatcher {
   private claiming = false;
   private again = false;
   private stopped = true;
-  readonly delivered = { Delivered: 0, Pending: 0, Dead: 0, Failed: 0 };
 
   start(): void {
     if (!this.stopped) return;
@@ -70,6 +69,7 @@ export class Dispatcher {
     this.claiming = true;
     const config = webhookConfig();
     let claimedFull = false;
+    let wait = config.pollMs;
     try {
       do {
         this.again = false;
@@ -81,18 +81,18 @@ export class Dispatcher {
         for (const row of rows) this.launch(row);
       } while (this.again && !this.stopped);
     } catch (error) {
-      log('claiming due deliveries failed', error);
+      log('claiming due deliveries failed; retrying in 5 s', error);
+      wait = 5_000; // the database is unwell: do not hammer it (or the log) every 250 ms
     } finally {
       this.claiming = false;
     }
     // Full claim: more may be due, and a finishing delivery pumps again. Otherwise wait for the poll.
-    if (!claimedFull) this.schedule(config.pollMs);
+    if (!claimedFull) this.schedule(wait);
   }
 
   private launch(row: ClaimedDelivery): void {
     this.inFlight++;
-    void safeDeliver(row).then((status) => {
-      this.delivered[status]++;
+    void safeDeliver(row).then(() => {
       this.inFlight--;
       void this.pump();
     });
