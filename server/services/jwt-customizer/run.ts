@@ -50,6 +50,7 @@ export type JwtCustomizerOutcome = {
   claims?: Record<string, unknown>;
   /** Present when a script ran: facts for the token request's audit record. */
   report?: {
+    /** The whole stage (config lookup, context, sandbox run), ms; on failure, the sandbox run. */
     durationMs: number;
     /** Keys the script returned that are reserved, so the token keeps Sigil's values. */
     ignoredClaims?: string[];
@@ -66,6 +67,7 @@ function tokenFor<T extends JwtCustomizerTokenType>(tokenType: T, input: JwtCust
 
 /** Runs the active script for `tokenType`, if any. Throws JwtCustomizerDenied / JwtCustomizerFailed. */
 export async function runJwtCustomizer<T extends JwtCustomizerTokenType>(tokenType: T, input: JwtCustomizerInput<T>): Promise<JwtCustomizerOutcome> {
+  const started = performance.now();
   const config = await activeJwtCustomizer(tokenType);
   if (!config) return {};
   const context = typeof input.context === 'function' ? await input.context() : input.context;
@@ -78,7 +80,8 @@ export async function runJwtCustomizer<T extends JwtCustomizerTokenType>(tokenTy
   });
   if (result.ok) {
     const ignored = Object.keys(result.claims).filter((k) => RESERVED_CLAIMS.has(k));
-    return { claims: result.claims, report: { durationMs: result.durationMs, ...(ignored.length ? { ignoredClaims: ignored } : {}) } };
+    const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+    return { claims: result.claims, report: { durationMs, ...(ignored.length ? { ignoredClaims: ignored } : {}) } };
   }
 
   const { kind, message, line, column, durationMs } = result;

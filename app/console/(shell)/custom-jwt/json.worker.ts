@@ -1,0 +1,2 @@
+// Monaco's JSON language worker (the sample token, context and environment variable editors).
+import 'monaco-editor/language/json/json.worker.js';
