@@ -1,8 +1,9 @@
 // The cron job behind `GET /api/cron/webhooks`: authenticate the caller (Bearer CRON_SECRET, compared in
-// constant time), deliver what is due within the budget, then prune expired audit records.
+// constant time), deliver what is due within the budget, then prune expired audit records and subject tokens.
 import { env } from '../../env.ts';
 import { pruneExpired } from '../audit/retention.ts';
 import { constantTimeEqual } from '../crypto.ts';
+import { pruneSubjectTokens } from '../subject-tokens.ts';
 import { deliverDue } from './dispatcher.ts';
 
 export type CronOutcome = { status: number; body: Record<string, unknown> };
@@ -15,5 +16,6 @@ export async function runCron(authorization: string | null, options: { budgetMs:
   const started = Date.now();
   const webhooks = await deliverDue({ budgetMs: Math.round(options.budgetMs * 0.75) });
   const retention = await pruneExpired({ budgetMs: Math.max(1_000, options.budgetMs - (Date.now() - started)) });
-  return { status: 200, body: { webhooks, retention, durationMs: Date.now() - started } };
+  const subjectTokens = await pruneSubjectTokens();
+  return { status: 200, body: { webhooks, retention, subjectTokensPruned: subjectTokens, durationMs: Date.now() - started } };
 }
