@@ -14,7 +14,7 @@
 import { env } from '../../env.ts';
 import type { JwtCustomizerTokenType } from '../../schemas/jwt-customizer.ts';
 import { audit } from '../audit/index.ts';
-import { runClaimsScript } from '../sandbox/index.ts';
+import { runClaimsScriptWarm } from '../sandbox/index.ts';
 import { RESERVED_CLAIMS } from '../tokens/claims.ts';
 import type { TokenDraft } from '../tokens/issue.ts';
 import { JwtCustomizerDenied, JwtCustomizerFailed } from './errors.ts';
@@ -71,7 +71,8 @@ export async function runJwtCustomizer<T extends JwtCustomizerTokenType>(tokenTy
   const config = await activeJwtCustomizer(tokenType);
   if (!config) return {};
   const context = typeof input.context === 'function' ? await input.context() : input.context;
-  const result = await runClaimsScript({
+  // Issuance reuses the script version's warm, hardened context (sandbox/warm.ts).
+  const result = await runClaimsScriptWarm({
     script: config.script,
     token: tokenFor(tokenType, input),
     context,

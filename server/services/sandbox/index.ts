@@ -2,6 +2,7 @@
 // WebAssembly (quickjs-emscripten). See run.ts for the run protocol, engine.ts for memory bounds and
 // prelude.ts for what the script can see.
 export { runClaimsScript } from './run.ts';
+export { runClaimsScriptWarm, warmStats } from './warm.ts';
 export {
   DEFAULT_LIMITS,
   MAX_SCRIPT_CHARS,

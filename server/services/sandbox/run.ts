@@ -21,13 +21,14 @@ import { disposeContext, prepareContext, RUN_STACK_BYTES, scheduleSpare, takeSpa
 import { acquireEngine, memoryUsedFraction, nearMemoryCeiling, releaseEngine, type Engine } from './engine.ts';
 import { classifyVmError, truncate, type Classified, type VmError } from './errors.ts';
 import { FetchBridge } from './fetch-bridge.ts';
+import { HARDEN_CAPTURE, type WarmState } from './harden.ts';
 import { DESCRIBE, ENTRY_DELIVER, ENTRY_DENIED, ENTRY_DESCRIBE, ENTRY_DRAIN, ENTRY_INVOKE, SCRIPT_FILENAME } from './prelude.ts';
 import { MAX_SCRIPT_CHARS, resolveLimits, type RunClaimsScriptInput, type SandboxLimits, type SandboxResult } from './types.ts';
 
 /** Time allowed for host-initiated VM calls after the deadline (reading errors, the denial flag). */
 const GRACE_MS = 50;
 
-type Outcome = { ok: true; claims: Record<string, unknown> } | ({ ok: false } & Classified);
+export type Outcome = { ok: true; claims: Record<string, unknown> } | ({ ok: false } & Classified);
 
 /** A host-side exception thrown by the engine itself (not a JS exception inside the VM). */
 class EngineFailure extends Error {
@@ -36,7 +37,7 @@ class EngineFailure extends Error {
   }
 }
 
-function failure(kind: Classified['kind'], message: string, extra?: Partial<Classified>): Outcome {
+export function failure(kind: Classified['kind'], message: string, extra?: Partial<Classified>): Outcome {
   return { ok: false, kind, message, ...extra };
 }
 
@@ -51,7 +52,7 @@ function parseVmError(json: string): VmError {
   }
 }
 
-class ScriptRun {
+export class ScriptRun {
   private prepared: PreparedContext | null = null;
   private readonly owned: QuickJSHandle[] = [];
   private deadline = Infinity;
@@ -63,6 +64,8 @@ class ScriptRun {
     private readonly limits: SandboxLimits,
     private readonly script: string,
     private readonly inputJson: string,
+    /** Reuse mode (warm.ts): the context is built once per script version, hardened, and kept. */
+    private readonly warm: WarmState | null = null,
   ) {
     this.bridge = new FetchBridge(limits.fetch, () => this.deadline);
   }
@@ -111,18 +114,16 @@ class ScriptRun {
   }
 
   private async main(): Promise<Outcome> {
-    const prepared = takeSpare(this.engine) ?? this.vm(() => prepareContext(this.engine));
-    this.prepared = prepared;
-    const { rt, ctx } = prepared;
-    this.deadline = performance.now() + this.limits.timeoutMs;
-    prepared.control.interruptAt = this.deadline;
-
-    const evaluated = this.vm(() => ctx.evalCode(this.script, SCRIPT_FILENAME, { type: 'global' }));
-    if (evaluated.error) return this.failWith(evaluated.error, true);
-    this.vm(() => {
-      evaluated.value.dispose();
-      rt.setMaxStackSize(RUN_STACK_BYTES);
-    });
+    if (this.warm?.prepared) {
+      // A warm context: prelude and script evaluated and the context hardened by an earlier run.
+      this.prepared = this.warm.prepared;
+      this.deadline = performance.now() + this.limits.timeoutMs;
+      this.prepared.control.interruptAt = this.deadline;
+    } else {
+      const early = await this.build();
+      if (early) return early;
+    }
+    const { rt, ctx } = this.prepared!;
 
     const invoked = this.callEntry(ENTRY_INVOKE, this.inputJson);
     if ('error' in invoked) return this.failWith(invoked.error, false);
@@ -157,6 +158,60 @@ class ScriptRun {
         if ('error' in delivered) return this.failWith(delivered.error, false);
         this.vm(() => delivered.value.dispose());
       }
+    }
+  }
+
+  /** Prepares the context and evaluates the admin's script (and, in reuse mode, hardens it). */
+  private async build(): Promise<Outcome | null> {
+    const warm = this.warm;
+    const prepared = (warm ? null : takeSpare(this.engine)) ?? this.vm(() => prepareContext(this.engine));
+    this.prepared = prepared;
+    const { rt, ctx } = prepared;
+    this.deadline = performance.now() + this.limits.timeoutMs;
+    prepared.control.interruptAt = this.deadline;
+
+    // Reuse mode: capture the primordials the hardening needs before the admin's code can touch them.
+    let harden: QuickJSHandle | null = null;
+    if (warm) {
+      const captured = this.vm(() => ctx.evalCode(HARDEN_CAPTURE, 'sigil:harden', { type: 'global' }));
+      if (captured.error) return this.failWith(captured.error, false);
+      harden = captured.value;
+      this.owned.push(harden);
+    }
+    const evaluated = this.vm(() => ctx.evalCode(this.script, SCRIPT_FILENAME, { type: 'global' }));
+    if (evaluated.error) return this.failWith(evaluated.error, true);
+    this.vm(() => {
+      evaluated.value.dispose();
+      rt.setMaxStackSize(RUN_STACK_BYTES);
+    });
+    if (warm && harden) {
+      const hardened = this.vm(() => ctx.callFunction(harden, ctx.undefined));
+      if (hardened.error) return this.failWith(hardened.error, false);
+      this.vm(() => hardened.value.dispose());
+      // Only jobs the script's top level queued could be pending: they would run in the first call.
+      warm.prepared = prepared;
+    }
+    return null;
+  }
+
+  /**
+   * Reuse mode, after a successful run: true when the run left nothing behind that a later run could
+   * observe besides the script's own top-level state (no queued jobs, no fetch in flight or queued).
+   */
+  reusable(): boolean {
+    if (!this.warm || this.discard || !this.engine.healthy || !this.prepared) return false;
+    try {
+      if (this.bridge.pending > 0 || this.bridge.hasCompleted) return false;
+      if (this.vm(() => this.prepared!.rt.hasPendingJob())) return false;
+      this.graceWindow();
+      const drained = this.callEntry(ENTRY_DRAIN);
+      if ('error' in drained) {
+        this.vm(() => drained.error.dispose());
+        return false;
+      }
+      return this.takeString(drained.value) === '';
+    } catch {
+      return false;
     }
   }
 
@@ -310,7 +365,7 @@ class ScriptRun {
   }
 
   /** Stops fetches and frees the VM. Returns true if the engine must not be reused. */
-  finish(): boolean {
+  finish(keepContext = false): boolean {
     this.bridge.close();
     if (this.discard || !this.engine.healthy) return true;
     if (!this.prepared) return false;
@@ -319,7 +374,7 @@ class ScriptRun {
         const h = this.owned[i]!;
         if (h.alive) h.dispose();
       }
-      disposeContext(this.prepared);
+      if (!keepContext) disposeContext(this.prepared);
     } catch {
       this.engine.healthy = false;
       return true;
@@ -328,11 +383,10 @@ class ScriptRun {
   }
 }
 
-/**
- * Runs an admin's claims script. Never throws for anything the script does; throws TypeError only
- * for invalid host input (non-string script, non-serialisable inputs).
- */
-export async function runClaimsScript(input: RunClaimsScriptInput): Promise<SandboxResult> {
+export type PreparedInput = { limits: SandboxLimits; inputJson: string; result: (outcome: Outcome) => SandboxResult };
+
+/** Validates the host input (throws TypeError) and resolves limits; an Outcome for a too-long script. */
+export function prepareInput(input: RunClaimsScriptInput, name: string): PreparedInput | SandboxResult {
   const started = performance.now();
   const limits = resolveLimits(input.limits);
   const result = (outcome: Outcome): SandboxResult => {
@@ -341,7 +395,7 @@ export async function runClaimsScript(input: RunClaimsScriptInput): Promise<Sand
     const { kind, message, line, column } = outcome;
     return { ok: false, kind, message, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}), durationMs };
   };
-  if (typeof input.script !== 'string') throw new TypeError('runClaimsScript: script must be a string');
+  if (typeof input.script !== 'string') throw new TypeError(`${name}: script must be a string`);
   if (input.script.length > MAX_SCRIPT_CHARS) {
     return result(failure('syntax', `Script is too long (${input.script.length} characters; the limit is ${MAX_SCRIPT_CHARS})`));
   }
@@ -349,12 +403,28 @@ export async function runClaimsScript(input: RunClaimsScriptInput): Promise<Sand
   try {
     inputJson = JSON.stringify([input.token ?? null, input.context ?? null, input.environmentVariables ?? {}, limits.maxOutputBytes]);
   } catch (error) {
-    throw new TypeError(`runClaimsScript: token, context and environmentVariables must be JSON-serialisable (${(error as Error).message})`);
+    throw new TypeError(`${name}: token, context and environmentVariables must be JSON-serialisable (${(error as Error).message})`);
   }
+  return { limits, inputJson, result };
+}
+
+/**
+ * Runs an admin's claims script in a fresh context (cold). Never throws for anything the script
+ * does; throws TypeError only for invalid host input (non-string script, non-serialisable inputs).
+ */
+export async function runClaimsScript(input: RunClaimsScriptInput): Promise<SandboxResult> {
+  const prepared = prepareInput(input, 'runClaimsScript');
+  if ('ok' in prepared) return prepared;
+  return runCold(input.script, prepared);
+}
+
+/** One cold run (also the fallback of runClaimsScriptWarm when no warm context is free). */
+export async function runCold(script: string, { limits, inputJson, result }: PreparedInput): Promise<SandboxResult> {
+  const started = performance.now();
   // Always reached through an await, so VM code starts from a shallow host stack.
   const engine = await acquireEngine(limits.memoryBytes, started + limits.timeoutMs);
   if (!engine) return result(failure('timeout', 'The script sandbox is busy; try again'));
-  const run = new ScriptRun(engine, limits, input.script, inputJson);
+  const run = new ScriptRun(engine, limits, script, inputJson);
   let outcome: Outcome;
   try {
     outcome = await run.execute();
@@ -364,4 +434,3 @@ export async function runClaimsScript(input: RunClaimsScriptInput): Promise<Sand
   }
   return result(outcome);
 }
-
