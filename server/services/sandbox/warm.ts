@@ -68,10 +68,16 @@ const KEY = Symbol.for('sigil.sandbox.warm');
 const globalScope = globalThis as typeof globalThis & { [KEY]?: WarmPool };
 const pool: WarmPool = (globalScope[KEY] ??= { entries: new Map(), failing: new Set(), built: 0, discarded: 0, coldFallbacks: 0 });
 
+// The last key computed: issuance calls with the same cached script string on every token, so this skips
+// re-hashing up to 50 KB of script per run. Environment and limits are compared by value (small).
+let lastKey: { script: string; rest: string; key: string } | undefined;
+
 export function warmKey(script: string, environmentVariables: unknown, limits: SandboxLimits): string {
-  return createHash('sha256')
-    .update(JSON.stringify([script, environmentVariables ?? {}, limits]))
-    .digest('base64url');
+  const rest = JSON.stringify([environmentVariables ?? {}, limits]);
+  if (lastKey && lastKey.script === script && lastKey.rest === rest) return lastKey.key;
+  const key = createHash('sha256').update(JSON.stringify([script, environmentVariables ?? {}, limits])).digest('base64url');
+  lastKey = { script, rest, key };
+  return key;
 }
 
 function drop(entry: WarmEntry, run: ScriptRun | null): void {
