@@ -21,12 +21,42 @@ const compiled: Compiled[] = ROUTES.map((route) => {
 
 export const MAX_API_BODY_BYTES = 1024 * 1024;
 
+// PostgreSQL text and jsonb cannot hold U+0000; refuse it at the edge (400 naming the field) so no
+// input can reach the database as an error (500) or be stored differently on SQLite and PostgreSQL.
+const NUL = '\u0000';
+
+/** The path of the first string (or key) holding U+0000, or undefined. */
+function nulPath(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes(NUL) ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = nulPath(value[i], `${path}.${i}`);
+      if (hit) return hit;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const hit = k.includes(NUL) ? `${path}.${k.replaceAll(NUL, '')}` : nulPath(v, `${path}.${k}`);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}
+
+function refuseNul(value: unknown, where: 'body' | 'query' | 'params'): void {
+  const hit = nulPath(value, where);
+  if (hit) {
+    const field = hit.slice(where.length + 1) || where;
+    throw new ApiError(400, 'guard.invalid_input', `Invalid ${where}: ${field}: must not contain the NUL character`, field);
+  }
+}
+
 function parseQuery(search: string): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of new URLSearchParams(search)) {
     const existing = out[k];
     out[k] = existing === undefined ? v : Array.isArray(existing) ? [...existing, v] : [existing, v];
   }
+  refuseNul(out, 'query');
   return out;
 }
 
@@ -35,17 +65,23 @@ function parseBody(req: ProtocolRequest): unknown {
   if (!req.body) return {};
   const type = req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') throw new ApiError(415, 'guard.invalid_content_type', 'The request body must be application/json.', 'body');
+  let body: unknown;
   try {
-    return JSON.parse(req.body);
+    body = JSON.parse(req.body);
   } catch {
     throw new ApiError(400, 'guard.invalid_input', 'The request body is not valid JSON.', 'body');
   }
+  refuseNul(body, 'body');
+  return body;
 }
 
 function decodeParam(value: string, key: string): string {
   try {
-    return decodeURIComponent(value);
-  } catch {
+    const decoded = decodeURIComponent(value);
+    refuseNul({ [key]: decoded }, 'params');
+    return decoded;
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
     throw new ApiError(400, 'guard.invalid_input', `Invalid params: ${key}: malformed percent-encoding`, key);
   }
 }

@@ -5,6 +5,10 @@ import { InvalidClient, InvalidRequest } from './errors.ts';
 import type { Form } from './form.ts';
 import type { ProtocolRequest } from '../http/envelope.ts';
 
+// Client ids and secrets are printable; control characters (NUL above all, which PostgreSQL cannot store
+// or compare) are malformed input, refused before any lookup.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 export type Credentials = { clientId: string; clientSecret: string; method: 'client_secret_basic' | 'client_secret_post' };
 
 function decodeFormComponent(value: string, what: string): string {
@@ -31,6 +35,7 @@ export function readCredentials(req: ProtocolRequest, form: Form): Credentials |
     if (postSecret !== undefined) throw new InvalidRequest('client authentication must use only one method');
     if (postId !== undefined && postId !== clientId) throw new InvalidRequest('client_id in the body does not match the Authorization header');
     if (!clientSecret) throw new InvalidClient('client secret is missing');
+    if (CONTROL.test(clientId) || CONTROL.test(clientSecret)) throw new InvalidRequest('client credentials contain control characters');
     return { clientId, clientSecret, method: 'client_secret_basic' };
   }
   if (postId !== undefined || postSecret !== undefined) {

@@ -23,7 +23,9 @@ export function parseForm(req: ProtocolRequest): Form {
   const values = new Map<string, string[]>();
   for (const [key, value] of new URLSearchParams(body)) {
     if (key === '') continue;
-    if (value.includes('\u0000') || key.includes('\u0000')) throw new InvalidRequest(`parameter ${key} contains a NUL character`);
+    // Never echo such a name back (it would carry the NUL into the error and the audit record).
+    if (key.includes('\u0000')) throw new InvalidRequest('a parameter name contains a NUL character');
+    if (value.includes('\u0000')) throw new InvalidRequest(`parameter ${key} contains a NUL character`);
     const list = values.get(key) ?? [];
     if (list.length > 0 && !MULTI.has(key)) throw new InvalidRequest(`parameter ${key} must not be repeated`);
     if (list.length >= 10) throw new InvalidRequest(`too many ${key} parameters`);

@@ -42,8 +42,9 @@ export async function tokenEndpoint(req: ProtocolRequest): Promise<ProtocolRespo
 /** The client id a request claims (Basic or body), so failed authentications are attributed in the audit log. */
 function claimedClientId(req: ProtocolRequest, form: Parameters<typeof readCredentials>[1]): string | undefined {
   try {
-    return readCredentials(req, form)?.clientId.slice(0, 128);
+    const id = readCredentials(req, form)?.clientId ?? form.get('client_id');
+    return id && /^[\x21-\x7e]{1,128}$/.test(id) ? id : undefined;
   } catch {
-    return form.get('client_id')?.slice(0, 128);
+    return undefined;
   }
 }

@@ -89,7 +89,7 @@ describe('fuzz', () => {
         const body = method === 'GET' || method === 'HEAD' ? undefined : r.pick(bodies)();
         const res = await send(method, path, headers, body);
         seen.set(String(res.status), (seen.get(String(res.status)) ?? 0) + 1);
-        expect(res.status, `${method} ${path} -> ${res.status} ${res.body}`).toBeLessThan(500);
+        expect(res.status, `${method} ${path} ${JSON.stringify(headers)} ${body?.toString("latin1").slice(0, 300)} -> ${res.status} ${res.body}`).toBeLessThan(500);
         if (method === 'HEAD' || res.status === 204) continue;
         if (res.status === 200) {
           if (path === '/oidc/token/revocation') expect(res.body).toBe('');

@@ -42,8 +42,8 @@ describe('Management API fuzz', () => {
     try {
       for (const route of ROUTES) {
         if (route.path.includes('swagger')) continue;
-        const paths = [fill(route.path, 'does-not-exist'), fill(route.path, '%ZZ'), fill(route.path, 'x'.repeat(300)), fill(route.path, "' OR 1=1 --")];
-        const queries = ['', '?page=0', '?page_size=1000', '?page=abc', '?page=-1&page_size=-1', '?search=%25%5F', '?start_time=yesterday'];
+        const paths = [fill(route.path, 'does-not-exist'), fill(route.path, '%ZZ'), fill(route.path, 'x'.repeat(300)), fill(route.path, "' OR 1=1 --"), fill(route.path, 'a\u0000b')];
+        const queries = ['', '?page=0', '?page_size=1000', '?page=abc', '?page=-1&page_size=-1', '?search=%25%5F', '?search=%00', '?start_time=yesterday'];
         for (const path of paths) {
           for (const query of route.method === 'GET' ? queries : ['']) {
             // Only bodies the route's schema rejects: unknown keys are ignored as Logto does, so a body like
@@ -83,5 +83,15 @@ describe('Management API fuzz', () => {
     } finally {
       await db.$disconnect();
     }
+  });
+
+  it('refuses U+0000 anywhere in a body, naming the field (PostgreSQL cannot store it)', async () => {
+    const api = await managementClient(sigil);
+    const role = await api.post('/api/roles', { name: 'a\u0000b', description: 'x' });
+    expect(role.status).toBe(400);
+    expect(role.body).toEqual({ code: 'guard.invalid_input', message: 'Invalid body: name: must not contain the NUL character', field: 'name' });
+    const nested = await api.patch('/api/users/x/custom-data', { customData: { deep: ['ok', 'bad\u0000'] } });
+    expect(nested.status).toBe(400);
+    expect(nested.body.field).toBe('customData.deep.1');
   });
 });

@@ -8,6 +8,8 @@ export const MASK = '******';
 
 export function maskSecrets(value: unknown, depth = 0): unknown {
   if (depth > 12) return '[depth]';
+  // PostgreSQL's text and jsonb cannot hold U+0000: an audit record must never fail on a string it carries.
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
   if (Array.isArray(value)) return value.map((v) => maskSecrets(v, depth + 1));
   if (value instanceof Date) return value.toISOString();
   if (value && typeof value === 'object') {
