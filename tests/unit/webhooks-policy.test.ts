@@ -7,7 +7,8 @@ import { logtoSignature, sigilSignature, verifySigilSignature } from '../../serv
 import { newSigningKey } from '../../server/services/webhooks/signing-key.ts';
 import { HOOK_EVENTS, tokenEventFor } from '../../server/services/events/catalog.ts';
 
-const config = load({});
+const env = (vars: Record<string, string>) => vars as unknown as NodeJS.ProcessEnv;
+const config = load(env({}));
 const mid = () => 0.5; // jitter factor 1.0
 
 describe('delivery policy', () => {
@@ -66,8 +67,8 @@ describe('delivery policy', () => {
   });
 
   it('refuses bad configuration naming the variable', () => {
-    expect(() => load({ SIGIL_WEBHOOK_TIMEOUT_MS: 'soon' })).toThrow(/SIGIL_WEBHOOK_TIMEOUT_MS/);
-    expect(load({ SIGIL_WEBHOOK_TIMEOUT_MS: '1500', SIGIL_WEBHOOK_BACKOFF_MS: '20' })).toMatchObject({ timeoutMs: 1500, backoffBaseMs: 20, leaseMs: 6500 });
+    expect(() => load(env({ SIGIL_WEBHOOK_TIMEOUT_MS: 'soon' }))).toThrow(/SIGIL_WEBHOOK_TIMEOUT_MS/);
+    expect(load(env({ SIGIL_WEBHOOK_TIMEOUT_MS: '1500', SIGIL_WEBHOOK_BACKOFF_MS: '20' }))).toMatchObject({ timeoutMs: 1500, backoffBaseMs: 20, leaseMs: 6500 });
   });
 });
 
