@@ -3,6 +3,8 @@
 // lock: the connection has no busy timeout, and a batch that meets SQLITE_BUSY (another connection is inside
 // a write transaction, e.g. Prisma's interactive transaction awaiting on this same event loop) is retried
 // asynchronously, so it can neither block the loop nor deadlock with that transaction.
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
 type Statement = ReturnType<Database.Database['prepare']>;
@@ -18,6 +20,12 @@ export function openInlineWriter(path: string): SqliteInlineWriter {
   const db = new Database(path, { timeout: 0 });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  // Checkpoints (and their fsyncs) run on the checkpointer thread, not inside a request's commit.
+  db.pragma('wal_autocheckpoint = 0');
+  const checkpointer = new Worker(fileURLToPath(new URL('./sqlite-checkpointer.worker.mjs', import.meta.url)), {
+    workerData: { path, intervalMs: 500 },
+  });
+  checkpointer.unref();
   const statements = new Map<string, Statement>();
   const statement = (table: string, columns: string[]) => {
     const key = `${table}:${columns.join(',')}`;
@@ -50,6 +58,9 @@ export function openInlineWriter(path: string): SqliteInlineWriter {
         attempt();
       });
     },
-    close: () => db.close(),
+    close: () => {
+      checkpointer.postMessage('stop');
+      db.close();
+    },
   };
 }
