@@ -85,7 +85,7 @@ const scenario: Scenario = {
       notes: [
         ...notes,
         'both targets are the same Sigil process (two apps with the same role); before each run the script is enabled or disabled (PATCH, cache cleared at once);',
-        'the script reads context.application, context.roles and an environment variable and returns three claims (QuickJS in WebAssembly, fresh context per run).',
+        'the script reads context.application, context.roles and an environment variable and returns three claims (QuickJS in WebAssembly; a warm, hardened context per script version).',
       ],
     };
   },
