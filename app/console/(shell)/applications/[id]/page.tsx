@@ -4,7 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams, useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { ConfirmDialog } from '../../../_components/dialog';
+import { DeleteCard } from '../../../_components/delete-card';
 import { Badge, Button, Card, CopyField, ErrorNotice, Field, Loading, Notice, PageHeader, Switch } from '../../../_components/ui';
 import { fieldProblem } from '../../../_lib/errors';
 import { APPLICATION_TYPE_LABELS } from '../../../_lib/labels';
@@ -124,7 +124,6 @@ function DangerZone({ id, name }: { id: string; name: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const [open, setOpen] = useState(false);
   const remove = useMutation(
     trpc.applications.delete.mutationOptions({
       onSuccess: async () => {
@@ -134,20 +133,8 @@ function DangerZone({ id, name }: { id: string; name: string }) {
     }),
   );
   return (
-    <Card title="Delete application" description="Its secrets stop working at once; tokens it already holds stay valid until they expire.">
-      <Button variant="danger" icon="trash" onClick={() => (remove.reset(), setOpen(true))}>Delete application</Button>
-      <ConfirmDialog
-        open={open}
-        onClose={() => setOpen(false)}
-        title="Delete application"
-        confirmLabel="Delete"
-        typeToConfirm={name}
-        busy={remove.isPending}
-        error={remove.error}
-        onConfirm={() => remove.mutate({ id })}
-      >
-        <p>This deletes <strong>{name}</strong>, its secrets and its role assignments. It cannot be undone.</p>
-      </ConfirmDialog>
-    </Card>
+    <DeleteCard noun="application" description="Its secrets stop working at once; tokens it already holds stay valid until they expire." name={name} remove={{ ...remove, mutate: () => remove.mutate({ id }) }}>
+      <p>This deletes <strong>{name}</strong>, its secrets and its role assignments. It cannot be undone.</p>
+    </DeleteCard>
   );
 }

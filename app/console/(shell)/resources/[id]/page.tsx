@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams, useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { ConfirmDialog } from '../../../_components/dialog';
+import { DeleteCard } from '../../../_components/delete-card';
 import { Badge, Button, Card, CopyField, ErrorNotice, Field, Loading, Notice, PageHeader } from '../../../_components/ui';
 import { fieldProblem } from '../../../_lib/errors';
 import { useTRPC } from '../../../_lib/trpc';
@@ -83,7 +83,6 @@ function DangerZone({ id, name }: { id: string; name: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const [open, setOpen] = useState(false);
   const remove = useMutation(
     trpc.resources.delete.mutationOptions({
       onSuccess: async () => {
@@ -93,11 +92,8 @@ function DangerZone({ id, name }: { id: string; name: string }) {
     }),
   );
   return (
-    <Card title="Delete API resource" description="Its scopes are removed from every role; new tokens can no longer be issued for it.">
-      <Button variant="danger" icon="trash" onClick={() => (remove.reset(), setOpen(true))}>Delete API resource</Button>
-      <ConfirmDialog open={open} onClose={() => setOpen(false)} title="Delete API resource" confirmLabel="Delete" typeToConfirm={name} busy={remove.isPending} error={remove.error} onConfirm={() => remove.mutate({ id })}>
-        <p>This deletes <strong>{name}</strong> and all of its scopes. It cannot be undone.</p>
-      </ConfirmDialog>
-    </Card>
+    <DeleteCard noun="API resource" description="Its scopes are removed from every role; new tokens can no longer be issued for it." name={name} remove={{ ...remove, mutate: () => remove.mutate({ id }) }}>
+      <p>This deletes <strong>{name}</strong> and all of its scopes. It cannot be undone.</p>
+    </DeleteCard>
   );
 }

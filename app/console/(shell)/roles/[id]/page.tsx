@@ -4,7 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams, useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { ConfirmDialog } from '../../../_components/dialog';
+import { DeleteCard } from '../../../_components/delete-card';
 import { Badge, Button, Card, ErrorNotice, Field, Loading, Notice, PageHeader } from '../../../_components/ui';
 import { fieldProblem } from '../../../_lib/errors';
 import { ROLE_TYPE_LABELS } from '../../../_lib/labels';
@@ -71,7 +71,6 @@ function DangerZone({ id, name }: { id: string; name: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const [open, setOpen] = useState(false);
   const remove = useMutation(
     trpc.roles.delete.mutationOptions({
       onSuccess: async () => {
@@ -81,11 +80,8 @@ function DangerZone({ id, name }: { id: string; name: string }) {
     }),
   );
   return (
-    <Card title="Delete role" description="Everyone holding the role loses its scopes for new tokens.">
-      <Button variant="danger" icon="trash" onClick={() => (remove.reset(), setOpen(true))}>Delete role</Button>
-      <ConfirmDialog open={open} onClose={() => setOpen(false)} title="Delete role" confirmLabel="Delete" typeToConfirm={name} busy={remove.isPending} error={remove.error} onConfirm={() => remove.mutate({ id })}>
-        <p>This deletes <strong>{name}</strong> and removes it from every application and user. It cannot be undone.</p>
-      </ConfirmDialog>
-    </Card>
+    <DeleteCard noun="role" description="Everyone holding the role loses its scopes for new tokens." name={name} remove={{ ...remove, mutate: () => remove.mutate({ id }) }}>
+      <p>This deletes <strong>{name}</strong> and removes it from every application and user. It cannot be undone.</p>
+    </DeleteCard>
   );
 }
