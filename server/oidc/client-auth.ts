@@ -46,8 +46,13 @@ export function readCredentials(req: ProtocolRequest, form: Form): Credentials |
   return undefined;
 }
 
-export async function authenticateClient(req: ProtocolRequest, form: Form): Promise<{ client: OAuthClient; credentials: Credentials }> {
-  const credentials = readCredentials(req, form);
+/** `presented`: credentials the caller already read (the token endpoint reads them first, for its audit record). */
+export async function authenticateClient(
+  req: ProtocolRequest,
+  form: Form,
+  presented: Credentials | undefined = readCredentials(req, form),
+): Promise<{ client: OAuthClient; credentials: Credentials }> {
+  const credentials = presented;
   if (!credentials) throw new InvalidClient('client authentication is required');
   if (credentials.clientId.length > 128 || credentials.clientSecret.length > 512) {
     throw new InvalidClient('client authentication failed');

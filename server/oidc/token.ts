@@ -17,8 +17,10 @@ export async function tokenEndpoint(req: ProtocolRequest): Promise<ProtocolRespo
     const grant = GRANTS.get(grantType);
     if (!grant) throw new UnsupportedGrantType(`grant_type ${grantType.slice(0, 100)} is not supported`);
     record.key = grant.auditKey;
-    record.applicationId = claimedClientId(req, form);
-    const { client } = await authenticateClient(req, form);
+    // Read once: malformed credentials throw here (invalid_request/invalid_client) before anything is attributed.
+    const credentials = readCredentials(req, form);
+    record.applicationId = auditableClientId(credentials?.clientId ?? form.get('client_id'));
+    const { client } = await authenticateClient(req, form, credentials);
     record.applicationId = client.id;
     const body = await grant.handle({ req, form, client, audit: record });
     record.result = 'Success';
@@ -39,12 +41,7 @@ export async function tokenEndpoint(req: ProtocolRequest): Promise<ProtocolRespo
   return response;
 }
 
-/** The client id a request claims (Basic or body), so failed authentications are attributed in the audit log. */
-function claimedClientId(req: ProtocolRequest, form: Parameters<typeof readCredentials>[1]): string | undefined {
-  try {
-    const id = readCredentials(req, form)?.clientId ?? form.get('client_id');
-    return id && /^[\x21-\x7e]{1,128}$/.test(id) ? id : undefined;
-  } catch {
-    return undefined;
-  }
+/** The client id a request claims, so failed authentications are attributed in the audit log (printable only). */
+function auditableClientId(id: string | undefined): string | undefined {
+  return id && /^[\x21-\x7e]{1,128}$/.test(id) ? id : undefined;
 }
