@@ -11,6 +11,7 @@ const nextConfig = {
     'quickjs-emscripten',
     '@jitl/quickjs-wasmfile-release-sync',
     '@prisma/schema-engine-wasm',
+    'pino',
   ],
   // The claim-script sandbox reads QuickJS's .wasm at run time; make sure serverless bundles carry it.
   outputFileTracingIncludes: {

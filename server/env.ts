@@ -1,4 +1,5 @@
-// Configuration, validated once per process. Every variable is documented in README "Configuration".
+// Configuration: every variable Sigil reads, validated once per process. Each section's schema is exported
+// beside the part of the configuration it produces; README "Configuration" documents every variable.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -8,7 +9,8 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const schema = z.object({
+/** Where Sigil listens and how it is reached. */
+export const serverSection = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SIGIL_HOST: z.string().min(1).default('0.0.0.0'),
   SIGIL_PUBLIC_URL: z
@@ -16,27 +18,77 @@ const schema = z.object({
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
   SIGIL_ENV: z.enum(['development', 'production']).optional(),
+  /** Take the client IP from X-Forwarded-For (set behind a reverse proxy; on by default on Vercel). */
+  SIGIL_TRUST_PROXY: bool.optional(),
+  SIGIL_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /**
+   * Set by the self-hosted protocol process for the console process it starts: proves that a request's
+   * client-IP header came from that process. Never set it yourself.
+   */
+  SIGIL_INTERNAL_TOKEN: z.string().min(32).optional(),
+  /** Set by Vercel in its functions. */
+  VERCEL: z.string().optional(),
+  VERCEL_PROJECT_PRODUCTION_URL: z.string().optional(),
+});
+
+/** Data, secrets and the database. */
+export const storageSection = z.object({
   SIGIL_DATA_DIR: z.string().min(1).default('./.sigil'),
   DATABASE_URL: z
     .string()
     .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgresql:// (PostgreSQL)')
     .optional(),
+  SIGIL_PG_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   SIGIL_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)').optional(),
+  SIGIL_SECRET_PREVIOUS: z.string().min(32).optional(),
+  /** How long another instance on the same database may serve stale cached config (ms). */
+  SIGIL_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  SIGIL_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+});
+
+/** First-start setup for unattended installs. */
+export const bootstrapSection = z.object({
   SIGIL_BOOTSTRAP_CLIENT_ID: z.string().regex(/^[\w.-]{1,128}$/, 'letters, digits, . _ - only').optional(),
   SIGIL_BOOTSTRAP_CLIENT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SIGIL_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
   SIGIL_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
-  /** How long another instance on the same database may serve stale cached config (ms). */
-  SIGIL_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
-  /** Allow outbound calls (webhooks, claim-script fetch) to loopback/private addresses. */
-  SIGIL_ALLOW_PRIVATE_OUTBOUND: bool.default(false),
-  SIGIL_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   SIGIL_CONSOLE_SESSION_MAX_AGE: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(8 * 3600),
+});
+
+/** Outbound calls (webhooks, claim-script fetch) and their delivery limits. */
+export const webhooksSection = z.object({
+  /** Allow outbound calls to loopback/private addresses (local development only). */
+  SIGIL_ALLOW_PRIVATE_OUTBOUND: bool.default(false),
+  SIGIL_WEBHOOK_DISPATCHER: bool.default(true),
+  /** Per request: DNS + connect + response. Logto uses 10 s too. */
+  SIGIL_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** First retry delay; doubles per attempt (with jitter). 5 s x 2^n over 15 attempts spans about a day. */
+  SIGIL_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).max(3_600_000).default(5_000),
+  SIGIL_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(15),
+  SIGIL_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** Protects /api/cron/* on Vercel (Vercel sends it as a Bearer token). */
   CRON_SECRET: z.string().min(16).optional(),
-  SIGIL_WEBHOOK_DISPATCHER: bool.default(true),
-  SIGIL_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
+
+const schema = serverSection.extend(storageSection.shape).extend(bootstrapSection.shape).extend(webhooksSection.shape);
+
+export type WebhookConfig = {
+  dispatcher: boolean;
+  timeoutMs: number;
+  backoffBaseMs: number;
+  maxAttempts: number;
+  concurrency: number;
+  /** A claim outlives the request it covers; after it expires another dispatcher may take the row. */
+  leaseMs: number;
+  /** Longest single backoff (also caps Retry-After). */
+  maxDelayMs: number;
+  /** Poll interval of the in-process dispatcher. */
+  pollMs: number;
+  /** Response body kept on the delivery row and in the log entry. */
+  keepResponseChars: number;
+};
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 export type Env = {
   port: number;
@@ -45,9 +97,16 @@ export type Env = {
   issuer: string;
   managementApiIndicator: string;
   production: boolean;
+  /** Running as a Vercel function. */
+  vercel: boolean;
+  trustProxy: boolean;
+  internalToken?: string;
+  logLevel: LogLevel;
   dataDir: string;
   databaseUrl: string;
+  pgPoolSize: number;
   secret: string;
+  previousSecret?: string;
   bootstrapClient?: { id: string; secret: string };
   bootstrapAdmin?: { email: string; password: string };
   cacheTtlMs: number;
@@ -55,26 +114,23 @@ export type Env = {
   auditRetentionDays: number;
   consoleSessionMaxAge: number;
   cronSecret?: string;
-  webhookDispatcher: boolean;
-  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  webhooks: WebhookConfig;
 };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const ENV_KEY = Symbol.for('sigil.env');
-type Holder = { [ENV_KEY]?: Env };
+let current: Env | undefined;
 
 /** The validated configuration. Throws ConfigError naming the bad variable. */
 export function env(): Env {
-  const holder = globalThis as Holder;
-  return (holder[ENV_KEY] ??= loadEnv(process.env));
+  return (current ??= loadEnv(process.env));
 }
 
-/** For tests and the CLI: forget the cached configuration. */
+/** For tests and the CLI: forget the cached configuration (the CLI's `rewrap` sets secrets from flags). */
 export function resetEnv(): void {
-  delete (globalThis as Holder)[ENV_KEY];
+  current = undefined;
 }
 
 export function loadEnv(source: NodeJS.ProcessEnv): Env {
@@ -85,16 +141,14 @@ export function loadEnv(source: NodeJS.ProcessEnv): Env {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const v = parsed.data;
-  const production = (v.SIGIL_ENV ?? (source.VERCEL ? 'production' : 'development')) === 'production';
+  const vercel = Boolean(v.VERCEL);
+  const production = (v.SIGIL_ENV ?? (vercel ? 'production' : 'development')) === 'production';
   const dataDir = isAbsolute(v.SIGIL_DATA_DIR) ? v.SIGIL_DATA_DIR : resolve(/*turbopackIgnore: true*/ process.cwd(), v.SIGIL_DATA_DIR);
-  const publicUrl = v.SIGIL_PUBLIC_URL ?? vercelUrl(source) ?? `http://localhost:${v.PORT}`;
+  const vercelUrl = v.VERCEL_PROJECT_PRODUCTION_URL ? `https://${v.VERCEL_PROJECT_PRODUCTION_URL}` : undefined;
+  const publicUrl = v.SIGIL_PUBLIC_URL ?? vercelUrl ?? `http://localhost:${v.PORT}`;
   const databaseUrl = v.DATABASE_URL ?? `file:${join(dataDir, 'sigil.db')}`;
-  if ((v.SIGIL_BOOTSTRAP_CLIENT_ID === undefined) !== (v.SIGIL_BOOTSTRAP_CLIENT_SECRET === undefined)) {
-    throw new ConfigError('Invalid configuration:\n  SIGIL_BOOTSTRAP_CLIENT_ID and SIGIL_BOOTSTRAP_CLIENT_SECRET must be set together');
-  }
-  if ((v.SIGIL_BOOTSTRAP_ADMIN_EMAIL === undefined) !== (v.SIGIL_BOOTSTRAP_ADMIN_PASSWORD === undefined)) {
-    throw new ConfigError('Invalid configuration:\n  SIGIL_BOOTSTRAP_ADMIN_EMAIL and SIGIL_BOOTSTRAP_ADMIN_PASSWORD must be set together');
-  }
+  together(v.SIGIL_BOOTSTRAP_CLIENT_ID, v.SIGIL_BOOTSTRAP_CLIENT_SECRET, 'SIGIL_BOOTSTRAP_CLIENT_ID and SIGIL_BOOTSTRAP_CLIENT_SECRET');
+  together(v.SIGIL_BOOTSTRAP_ADMIN_EMAIL, v.SIGIL_BOOTSTRAP_ADMIN_PASSWORD, 'SIGIL_BOOTSTRAP_ADMIN_EMAIL and SIGIL_BOOTSTRAP_ADMIN_PASSWORD');
   return {
     port: v.PORT,
     host: v.SIGIL_HOST,
@@ -102,28 +156,38 @@ export function loadEnv(source: NodeJS.ProcessEnv): Env {
     issuer: `${publicUrl}/oidc`,
     managementApiIndicator: `${publicUrl}/api`,
     production,
+    vercel,
+    trustProxy: v.SIGIL_TRUST_PROXY ?? vercel,
+    internalToken: v.SIGIL_INTERNAL_TOKEN,
+    logLevel: v.SIGIL_LOG_LEVEL,
     dataDir,
     databaseUrl,
+    pgPoolSize: v.SIGIL_PG_POOL_SIZE,
     secret: v.SIGIL_SECRET ?? developmentSecret(production, dataDir),
-    bootstrapClient: v.SIGIL_BOOTSTRAP_CLIENT_ID
-      ? { id: v.SIGIL_BOOTSTRAP_CLIENT_ID, secret: v.SIGIL_BOOTSTRAP_CLIENT_SECRET! }
-      : undefined,
-    bootstrapAdmin: v.SIGIL_BOOTSTRAP_ADMIN_EMAIL
-      ? { email: v.SIGIL_BOOTSTRAP_ADMIN_EMAIL, password: v.SIGIL_BOOTSTRAP_ADMIN_PASSWORD! }
-      : undefined,
+    previousSecret: v.SIGIL_SECRET_PREVIOUS,
+    bootstrapClient: v.SIGIL_BOOTSTRAP_CLIENT_ID ? { id: v.SIGIL_BOOTSTRAP_CLIENT_ID, secret: v.SIGIL_BOOTSTRAP_CLIENT_SECRET! } : undefined,
+    bootstrapAdmin: v.SIGIL_BOOTSTRAP_ADMIN_EMAIL ? { email: v.SIGIL_BOOTSTRAP_ADMIN_EMAIL, password: v.SIGIL_BOOTSTRAP_ADMIN_PASSWORD! } : undefined,
     cacheTtlMs: v.SIGIL_CACHE_TTL_MS,
     allowPrivateOutbound: v.SIGIL_ALLOW_PRIVATE_OUTBOUND,
     auditRetentionDays: v.SIGIL_AUDIT_RETENTION_DAYS,
     consoleSessionMaxAge: v.SIGIL_CONSOLE_SESSION_MAX_AGE,
     cronSecret: v.CRON_SECRET,
-    webhookDispatcher: v.SIGIL_WEBHOOK_DISPATCHER,
-    logLevel: v.SIGIL_LOG_LEVEL,
+    webhooks: {
+      dispatcher: v.SIGIL_WEBHOOK_DISPATCHER,
+      timeoutMs: v.SIGIL_WEBHOOK_TIMEOUT_MS,
+      backoffBaseMs: v.SIGIL_WEBHOOK_BACKOFF_MS,
+      maxAttempts: v.SIGIL_WEBHOOK_MAX_ATTEMPTS,
+      concurrency: v.SIGIL_WEBHOOK_CONCURRENCY,
+      leaseMs: v.SIGIL_WEBHOOK_TIMEOUT_MS + 5_000,
+      maxDelayMs: 12 * 3600_000,
+      pollMs: 250,
+      keepResponseChars: 2048,
+    },
   };
 }
 
-function vercelUrl(source: NodeJS.ProcessEnv): string | undefined {
-  const host = source.VERCEL_PROJECT_PRODUCTION_URL;
-  return host ? `https://${host}` : undefined;
+function together(a: string | undefined, b: string | undefined, names: string): void {
+  if ((a === undefined) !== (b === undefined)) throw new ConfigError(`Invalid configuration:\n  ${names} must be set together`);
 }
 
 /**

@@ -7,6 +7,7 @@ import { env } from '../env.ts';
 import { instanceKeys } from '../services/instance-key.ts';
 import { requestIp, requestUserAgent } from './request.ts';
 import { SignInThrottled, signInAdministrator } from './sign-in.ts';
+import { log } from '../log.ts';
 
 export const SIGN_IN_PAGE = '/console/sign-in';
 
@@ -64,7 +65,7 @@ export async function authOptions(): Promise<AuthOptions> {
       },
     },
     logger: {
-      error: (code, metadata) => console.error(`[sigil] console auth: ${code}`, metadata instanceof Error ? metadata.message : ''),
+      error: (code, metadata) => log.error({ code, detail: metadata instanceof Error ? metadata.message : undefined }, 'console auth error'),
       warn: () => undefined,
       debug: () => undefined,
     },

@@ -1,15 +1,10 @@
 // Facts about a console request taken from its headers: client IP and whether it is same-origin.
 import { env } from '../env.ts';
+import { clientIp } from '../http/client-ip.ts';
 
-/**
- * The client IP. Behind Vercel or a trusted proxy (SIGIL_TRUST_PROXY=true) the first X-Forwarded-For hop;
- * otherwise Next.js's own X-Forwarded-For, which it sets from the socket when the client sent none.
- */
+/** The client IP of a console request (see http/client-ip.ts; a Next route handler has no socket). */
 export function requestIp(headers: Headers): string | null {
-  const forwarded = headers.get('x-forwarded-for');
-  if (!forwarded) return null;
-  const hops = forwarded.split(',').map((h) => h.trim()).filter(Boolean);
-  return (process.env.VERCEL || process.env.SIGIL_TRUST_PROXY === 'true' ? hops[0] : hops.at(-1)) ?? null;
+  return clientIp((name) => headers.get(name), null);
 }
 
 export function requestUserAgent(headers: Headers): string | undefined {

@@ -13,8 +13,7 @@ export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 export type { Prisma } from './generated/sqlite/client.ts';
 export type Provider = 'sqlite' | 'postgresql';
 
-const DB_KEY = Symbol.for('sigil.db');
-type Holder = { [DB_KEY]?: { db: Db; provider: Provider; url: string } };
+let connection: { db: Db; provider: Provider; url: string } | undefined;
 
 export function providerOf(url: string): Provider {
   if (url.startsWith('file:')) return 'sqlite';
@@ -22,7 +21,7 @@ export function providerOf(url: string): Provider {
   throw new Error('DATABASE_URL must start with file: or postgresql://');
 }
 
-/** One client per process, shared by the lean HTTP front and the Next.js bundle (globalThis). */
+/** One client per module graph (per process, and per Next.js server layer). */
 export function db(): Db {
   return holder().db;
 }
@@ -32,10 +31,9 @@ export function dbProvider(): Provider {
 }
 
 function holder() {
-  const h = globalThis as Holder;
   const url = env().databaseUrl;
-  if (!h[DB_KEY] || h[DB_KEY].url !== url) h[DB_KEY] = { ...connect(url), url };
-  return h[DB_KEY];
+  if (!connection || connection.url !== url) connection = { ...connect(url), url };
+  return connection;
 }
 
 export function sqlitePath(url: string): string {
@@ -50,7 +48,7 @@ function connect(url: string): { db: Db; provider: Provider } {
     const adapter = new PrismaBetterSqlite3({ url: path, timeout: 5000 }, { timestampFormat: 'unixepoch-ms' });
     return { db: new SqliteClient({ adapter }), provider };
   }
-  const adapter = new PrismaPg({ connectionString: url, max: Number(process.env.SIGIL_PG_POOL_SIZE ?? 10) });
+  const adapter = new PrismaPg({ connectionString: url, max: env().pgPoolSize });
   return { db: new PostgresClient({ adapter }) as unknown as Db, provider };
 }
 
@@ -66,8 +64,7 @@ export async function tuneConnection(): Promise<void> {
 }
 
 export async function disconnect(): Promise<void> {
-  const h = globalThis as Holder;
-  const current = h[DB_KEY];
-  delete h[DB_KEY];
+  const current = connection;
+  connection = undefined;
   await current?.db.$disconnect();
 }

@@ -1,6 +1,7 @@
 // The protocol layer's envelope. Endpoints are functions ProtocolRequest -> ProtocolResponse; `webHandler`
 // turns one into a plain `(Request) => Promise<Response>` (what Next route handlers and Vercel run), and the
 // lean Node front calls the same functions without building Fetch objects (that costs ~35 µs a request).
+import { clientIp } from './client-ip.ts';
 
 export type ProtocolRequest = {
   method: string;
@@ -48,14 +49,6 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
 }
 
-/** Client IP: the first X-Forwarded-For hop when behind a trusted proxy (Vercel), else the socket's. */
-export function clientIp(header: (n: string) => string | undefined, socketIp: string | null | undefined): string | null {
-  if (process.env.VERCEL || process.env.SIGIL_TRUST_PROXY === 'true') {
-    const forwarded = header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  return socketIp ?? null;
-}
 
 async function readLimited(req: Request, limit: number): Promise<{ body: string | null; error?: 'too_large' | 'unreadable' }> {
   const declared = Number(req.headers.get('content-length') ?? '0');

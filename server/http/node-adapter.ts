@@ -1,6 +1,8 @@
 // Node http.IncomingMessage -> ProtocolRequest, without building Fetch objects (the lean front's hot path).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { clientIp, type ProtocolRequest, type ProtocolResponse } from './envelope.ts';
+import { clientIp } from './client-ip.ts';
+import type { ProtocolRequest, ProtocolResponse } from './envelope.ts';
+import { log } from '../log.ts';
 
 export function readBody(req: IncomingMessage, limit: number): Promise<{ body: string | null; error?: 'too_large' | 'unreadable' }> {
   if (req.method === 'GET' || req.method === 'HEAD') {
@@ -77,7 +79,7 @@ async function pipeStream(res: ServerResponse, chunks: AsyncIterable<string>): P
     else res.end();
   } catch (error) {
     // Headers are out: the only honest signal left is an aborted response, never a clean end.
-    console.error('[sigil] streamed response failed', error);
+    log.error({ err: error }, 'streamed response failed');
     res.destroy(error as Error);
   }
 }

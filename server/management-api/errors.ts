@@ -2,6 +2,7 @@
 import { ZodError } from 'zod';
 import { DomainError, type DomainErrorKind } from '../services/errors.ts';
 import { json, type ProtocolResponse } from '../http/envelope.ts';
+import { log } from '../log.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -45,7 +46,7 @@ export function apiErrorResponse(error: unknown): ProtocolResponse {
   if (error instanceof ApiError) e = error;
   else if (error instanceof DomainError) e = new ApiError(STATUS[error.kind], error.code, error.message, error.field);
   else {
-    if (process.env.SIGIL_LOG_LEVEL !== 'silent') console.error('[sigil] unexpected error in Management API', error);
+    log.error({ err: error }, 'unexpected error in Management API');
     e = new ApiError(500, 'unexpected_error', 'An unexpected error occurred.');
   }
   return json(e.status, { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) }, e.headers);

@@ -1,6 +1,7 @@
 // OAuth errors (RFC 6749 §5.2, RFC 7009, RFC 8707, RFC 8693): a closed union of codes, one class each,
 // and a single serializer. Anything unexpected becomes server_error without leaking internals.
 import { json, type ProtocolResponse } from '../http/envelope.ts';
+import { log } from '../log.ts';
 
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -44,7 +45,7 @@ export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as c
 
 export function toOAuthError(error: unknown): OAuthError {
   if (error instanceof OAuthError) return error;
-  if (process.env.SIGIL_LOG_LEVEL !== 'silent') console.error('[sigil] unexpected error in OAuth endpoint', error);
+  log.error({ err: error }, 'unexpected error in OAuth endpoint');
   return new ServerError('an unexpected error occurred');
 }
 

@@ -8,7 +8,7 @@ import { startDispatcher } from './webhooks/dispatcher.ts';
 export function startBackgroundWork(): () => void {
   const stops: Array<() => void> = [];
   // Webhook delivery (SIGIL_WEBHOOK_DISPATCHER=false leaves it to another process or the cron route).
-  if (env().webhookDispatcher) stops.push(startDispatcher());
+  if (env().webhooks.dispatcher) stops.push(startDispatcher());
   // Audit retention (SIGIL_AUDIT_RETENTION_DAYS): 5 minutes after start, then hourly.
   stops.push(startRetentionJob());
   // Subject tokens a day past expiry (impersonation).

@@ -58,11 +58,8 @@ async function hourlyCounts(since: Date): Promise<Row[]> {
  * ends (audit writes are group-committed within milliseconds). Cold start: one scan of the window.
  */
 const FINAL_AFTER_MS = 60_000;
-const CACHE = Symbol.for('sigil.dashboard.final-hours');
-function finalHours(): Map<number, Counts> {
-  const g = globalThis as { [CACHE]?: Map<number, Counts> };
-  return (g[CACHE] ??= new Map());
-}
+const finalCounts = new Map<number, Counts>();
+const finalHours = () => finalCounts;
 
 async function countsByHour(firstHour: number, now: number): Promise<Map<number, Counts>> {
   const cache = finalHours();

@@ -10,12 +10,11 @@ const SETTING = 'instance-key';
 const AAD = 'sigil:instance-key';
 
 type Keys = { pepper: Buffer; sessionSecret: string };
-const KEY = Symbol.for('sigil.instance-key');
-type Holder = { [KEY]?: Promise<Keys> };
+let loaded: Promise<Keys> | undefined;
 
 export function keyEncryptionKeys(): Buffer[] {
   const keys = [deriveKey(env().secret, 'kek')];
-  const previous = process.env.SIGIL_SECRET_PREVIOUS;
+  const previous = env().previousSecret;
   if (previous) keys.push(deriveKey(previous, 'kek'));
   return keys;
 }
@@ -40,12 +39,11 @@ export function wrap(plaintext: Buffer, aad: string): string {
 }
 
 export function instanceKeys(): Promise<Keys> {
-  const h = globalThis as Holder;
-  h[KEY] ??= load().catch((error) => {
-    delete h[KEY];
+  loaded ??= load().catch((error) => {
+    loaded = undefined;
     throw error;
   });
-  return h[KEY];
+  return loaded;
 }
 
 async function load(): Promise<Keys> {
@@ -85,5 +83,5 @@ export async function rewrapInstanceKey(tx?: Tx): Promise<void> {
 }
 
 export function forgetInstanceKeys(): void {
-  delete (globalThis as Holder)[KEY];
+  loaded = undefined;
 }

@@ -9,6 +9,7 @@ import { notFound, unprocessable } from './errors.ts';
 import { emitDataEvent } from './events/index.ts';
 import { secretHash } from './instance-key.ts';
 import { dataChange } from './transaction.ts';
+import { log } from '../log.ts';
 
 export const SUBJECT_TOKEN_PREFIX = 'sub_';
 /** Logto's `subjectTokenExpiresIn`. */
@@ -106,7 +107,7 @@ export async function pruneSubjectTokens(now = Date.now()): Promise<number> {
 export function startSubjectTokenSweep(intervalMs = 3600_000): () => void {
   const every = setInterval(() => {
     pruneSubjectTokens().catch((error: unknown) => {
-      if (process.env.SIGIL_LOG_LEVEL !== 'silent') console.warn('[sigil] subject token pruning failed', error);
+      log.warn({ err: error }, 'subject token pruning failed');
     });
   }, intervalMs);
   every.unref();

@@ -1,14 +1,15 @@
 // The retry table and the signatures, as pure functions.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { load } from '../../server/services/webhooks/config.ts';
+import { loadEnv } from '../../server/env.ts';
 import { backoffMs, decide, parseRetryAfter } from '../../server/services/webhooks/policy.ts';
 import { logtoSignature, sigilSignature, verifySigilSignature } from '../../server/services/webhooks/signature.ts';
 import { newSigningKey } from '../../server/services/webhooks/signing-key.ts';
 import { HOOK_EVENTS, tokenEventFor } from '../../server/services/events/catalog.ts';
 
-const env = (vars: Record<string, string>) => vars as unknown as NodeJS.ProcessEnv;
-const config = load(env({}));
+// SIGIL_SECRET keeps loadEnv from creating a development secret on disk.
+const load = (vars: Record<string, string>) => loadEnv({ SIGIL_SECRET: 'x'.repeat(32), ...vars } as unknown as NodeJS.ProcessEnv).webhooks;
+const config = load({});
 const mid = () => 0.5; // jitter factor 1.0
 
 describe('delivery policy', () => {
@@ -67,8 +68,8 @@ describe('delivery policy', () => {
   });
 
   it('refuses bad configuration naming the variable', () => {
-    expect(() => load(env({ SIGIL_WEBHOOK_TIMEOUT_MS: 'soon' }))).toThrow(/SIGIL_WEBHOOK_TIMEOUT_MS/);
-    expect(load(env({ SIGIL_WEBHOOK_TIMEOUT_MS: '1500', SIGIL_WEBHOOK_BACKOFF_MS: '20' }))).toMatchObject({ timeoutMs: 1500, backoffBaseMs: 20, leaseMs: 6500 });
+    expect(() => load({ SIGIL_WEBHOOK_TIMEOUT_MS: 'soon' })).toThrow(/SIGIL_WEBHOOK_TIMEOUT_MS/);
+    expect(load({ SIGIL_WEBHOOK_TIMEOUT_MS: '1500', SIGIL_WEBHOOK_BACKOFF_MS: '20' })).toMatchObject({ timeoutMs: 1500, backoffBaseMs: 20, leaseMs: 6500 });
   });
 });
 

@@ -1,7 +1,7 @@
 // /.well-known/* (discovery) on Next.js: the same protocol functions the lean front calls.
 import { webHandler } from '@/server/http/envelope';
 import { handleOidc } from '@/server/oidc/router';
-import { ready } from '@/server/ready';
+import { ready } from '@/server/next/ready';
 
 export const dynamic = 'force-dynamic';
 const handler = webHandler(async (req) => (await ready(), handleOidc(req)));

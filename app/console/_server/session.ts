@@ -1,7 +1,7 @@
 // Server-side gate for console pages: the same session check tRPC uses, plus the fresh-install state.
 import { headers } from 'next/headers';
 import { readAdminSession, type AdminSession } from '@/server/auth/session';
-import { ready } from '@/server/ready';
+import { ready } from '@/server/next/ready';
 import { ensureBootstrapAdmin, hasAdministrator } from '@/server/services/administrators';
 
 export type ConsoleState = { kind: 'setup' } | { kind: 'signed-out' } | { kind: 'signed-in'; admin: AdminSession };

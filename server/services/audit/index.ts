@@ -10,7 +10,7 @@ import { tokenEventFor } from '../events/catalog.ts';
 import { deliveryRows, enabledHooks, type DeliveryRow } from '../events/outbox.ts';
 import { GroupCommit } from '../group-commit.ts';
 import { bulkInsert } from '../../db/bulk-insert.ts';
-import { kickDispatcher } from '../webhooks/kick.ts';
+import { outboxCommitted } from '../events/signal.ts';
 import { maskSecrets } from './mask.ts';
 import type { Tx } from '../../db/index.ts';
 
@@ -74,7 +74,7 @@ function writer(): GroupCommit<Row> {
       return;
     }
     await db().$transaction([db().auditLog.createMany({ data: rows }), db().hookDelivery.createMany({ data: deliveries })]);
-    kickDispatcher();
+    outboxCommitted();
   }));
 }
 

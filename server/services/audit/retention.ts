@@ -4,6 +4,7 @@
 // has one writer) and an interrupted run simply continues next time.
 import { db } from '../../db/index.ts';
 import { env } from '../../env.ts';
+import { log } from '../../log.ts';
 
 export type PruneResult = { auditLogs: number; deliveries: number; cutoff: number };
 
@@ -42,7 +43,7 @@ export async function pruneExpired(options: { now?: number; budgetMs?: number; r
 export function startRetentionJob(intervalMs = 3600_000, firstRunMs = 5 * 60_000): () => void {
   const run = () =>
     pruneExpired().catch((error: unknown) => {
-      if (process.env.SIGIL_LOG_LEVEL !== 'silent') console.warn('[sigil] audit retention pruning failed', error);
+      log.warn({ err: error }, 'audit retention pruning failed');
     });
   const first = setTimeout(run, firstRunMs);
   const every = setInterval(run, intervalMs);

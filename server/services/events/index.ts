@@ -4,11 +4,13 @@ import type { Tx } from '../../db/index.ts';
 import type { Actor } from '../actor.ts';
 import { auditInTx } from '../audit/index.ts';
 import { maskSecrets } from '../audit/mask.ts';
-import { currentRequestFacts, noteEnqueued } from './context.ts';
+import { currentRequestFacts } from './context.ts';
+import { noteOutboxRows } from './signal.ts';
 import { enqueueHookDeliveries } from './outbox.ts';
 
 export { HOOK_EVENTS, HOOK_EVENT_NAMES, isHookEvent, type HookEvent } from './catalog.ts';
 export { withRequestContext, type RequestFacts } from './context.ts';
+export { onOutboxCommitted } from './signal.ts';
 
 export type DataEvent = {
   /** Logto's names where they exist, e.g. `Role.Created`, `User.Data.Updated` (see HOOK_EVENTS). */
@@ -49,5 +51,5 @@ export async function emitDataEvent(tx: Tx, actor: Actor, e: DataEvent): Promise
     ...request,
     data: maskSecrets(e.data ?? e.after ?? e.before ?? null),
   });
-  if (enqueued > 0) noteEnqueued();
+  if (enqueued > 0) noteOutboxRows(tx);
 }

@@ -28,11 +28,8 @@ type Row = { id: string; alg: string; encryptedPrivateKey: string; wrappedDataKe
 // Decrypted private keys by kid, kept across cache reloads: a kid is the thumbprint of its public key, so
 // the entry can never go stale, and a process that has unwrapped a key keeps signing with it even after a
 // `sigil rewrap` to a SIGIL_SECRET it was not started with.
-const PRIVATE = Symbol.for('sigil.signing-keys.private');
-function privateKeys(): Map<string, Promise<CryptoKey>> {
-  const g = globalThis as { [PRIVATE]?: Map<string, Promise<CryptoKey>> };
-  return (g[PRIVATE] ??= new Map());
-}
+const decrypted = new Map<string, Promise<CryptoKey>>();
+const privateKeys = () => decrypted;
 
 function privateKeyOf(row: Row): () => Promise<CryptoKey> {
   return () => {

@@ -5,7 +5,6 @@ import { env } from '../../env.ts';
 import { audit } from '../audit/index.ts';
 import { isOutboundError, safeRequest } from '../outbound/index.ts';
 import type { ClaimedDelivery } from './claim.ts';
-import { webhookConfig } from './config.ts';
 import { recordOutcome, type OutcomeData } from './outcomes.ts';
 import { decide, type AttemptOutcome } from './policy.ts';
 import { ATTEMPT_HEADER, EVENT_ID_HEADER, LOGTO_SIGNATURE_HEADER, SIGIL_SIGNATURE_HEADER, logtoSignature, sigilSignature } from './signature.ts';
@@ -36,7 +35,7 @@ export function blockedHint(message: string): string {
 
 /** Parse a receiver's body as JSON when it is JSON (as Logto's `parseResponse`), else keep text, truncated. */
 function readBody(body: Buffer): unknown {
-  const text = body.toString('utf8').slice(0, webhookConfig().keepResponseChars);
+  const text = body.toString('utf8').slice(0, env().webhooks.keepResponseChars);
   try {
     return JSON.parse(text);
   } catch {
@@ -63,7 +62,7 @@ export async function sendSigned(input: SendInput): Promise<SendResult> {
       method: 'POST',
       headers,
       body: rawBody,
-      timeoutMs: webhookConfig().timeoutMs,
+      timeoutMs: env().webhooks.timeoutMs,
       maxResponseBytes: MAX_RESPONSE_BYTES,
       allowPrivateNetworks: env().allowPrivateOutbound,
     });
@@ -100,7 +99,7 @@ export async function deliverClaimed(row: ClaimedDelivery): Promise<AttemptStatu
     eventId: row.eventId,
     attempt,
   });
-  const config = webhookConfig();
+  const config = env().webhooks;
   const decision = decide(result.outcome, attempt, config);
   const error = describe(result);
   const lastResponse = result.response === undefined ? null : truncate(typeof result.response.body === 'string' ? result.response.body : JSON.stringify(result.response.body), config.keepResponseChars);

@@ -6,7 +6,7 @@ import type { DeliveryResponse } from '../../schemas/hooks.ts';
 import type { Actor } from '../actor.ts';
 import { notFound, unprocessable } from '../errors.ts';
 import { emitDataEvent } from '../events/index.ts';
-import { noteEnqueued } from '../events/context.ts';
+import { noteOutboxRows } from '../events/signal.ts';
 import { skipTake } from '../pages.ts';
 import { dataChange } from '../transaction.ts';
 
@@ -74,8 +74,8 @@ export async function redeliver(actor: Actor, hookId: string, deliveryId: string
       before: { deliveryId, eventId: before.eventId, event: before.event, status: before.status, attempts: before.attempts },
       after: { deliveryId, status: after.status },
     });
+    noteOutboxRows(tx);
     return after;
   });
-  noteEnqueued();
   return toDeliveryResponse(row);
 }

@@ -7,11 +7,12 @@
 // lease, and a crashed holder's rows come back when its leases expire.
 import { randomId } from '../crypto.ts';
 import { claimDue, type ClaimedDelivery } from './claim.ts';
-import { webhookConfig } from './config.ts';
+import { env } from '../../env.ts';
 import { deliverClaimed, type AttemptStatus } from './deliver.ts';
+import { log } from '../../log.ts';
 
-const log = (message: string, error?: unknown) => {
-  if (process.env.SIGIL_LOG_LEVEL !== 'silent') console.warn(`[sigil] webhooks: ${message}`, error ?? '');
+const warn = (message: string, error?: unknown) => {
+  log.warn({ component: 'webhooks', err: error }, message);
 };
 
 /** One id per process: lease owners read `<instance>:<claim>`, which tells operators who holds a row. */
@@ -22,7 +23,7 @@ async function safeDeliver(row: ClaimedDelivery): Promise<AttemptStatus | 'Faile
     return await deliverClaimed(row);
   } catch (error) {
     // Unexpected (database down, undecryptable key): the lease expires and the row is retried.
-    log(`delivery ${row.id} failed unexpectedly`, error);
+    warn(`delivery ${row.id} failed unexpectedly`, error);
     return 'Failed';
   }
 }
@@ -67,7 +68,7 @@ export class Dispatcher {
       return;
     }
     this.claiming = true;
-    const config = webhookConfig();
+    const config = env().webhooks;
     let claimedFull = false;
     let wait = config.pollMs;
     try {
@@ -81,7 +82,7 @@ export class Dispatcher {
         for (const row of rows) this.launch(row);
       } while (this.again && !this.stopped);
     } catch (error) {
-      log('claiming due deliveries failed; retrying in 5 s', error);
+      warn('claiming due deliveries failed; retrying in 5 s', error);
       wait = 5_000; // the database is unwell: do not hammer it (or the log) every 250 ms
     } finally {
       this.claiming = false;
@@ -99,29 +100,27 @@ export class Dispatcher {
   }
 }
 
-const KEY = Symbol.for('sigil.webhook-dispatcher');
-type Holder = { [KEY]?: Dispatcher };
+let running: Dispatcher | undefined;
 
 /** Start this process's dispatcher (self-hosted server); returns its stop function. */
 export function startDispatcher(): () => void {
-  const g = globalThis as Holder;
-  const dispatcher = (g[KEY] ??= new Dispatcher());
+  const dispatcher = (running ??= new Dispatcher());
   dispatcher.start();
   return () => {
     dispatcher.stop();
-    delete g[KEY];
+    running = undefined;
   };
 }
 
 export function runningDispatcher(): Dispatcher | undefined {
-  return (globalThis as Holder)[KEY];
+  return running;
 }
 
 export type PassResult = { claimed: number; delivered: number; retrying: number; dead: number; failed: number };
 
 /** A bounded delivery pass (serverless): claims in waves of SIGIL_WEBHOOK_CONCURRENCY until none is due. */
 export async function deliverDue(options: { budgetMs: number }): Promise<PassResult> {
-  const config = webhookConfig();
+  const config = env().webhooks;
   const deadline = Date.now() + options.budgetMs;
   const result: PassResult = { claimed: 0, delivered: 0, retrying: 0, dead: 0, failed: 0 };
   // Leave room for the last wave's requests to finish within the budget.

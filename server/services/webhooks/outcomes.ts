@@ -18,11 +18,10 @@ export type OutcomeData = {
 
 type Outcome = { id: string; owner: string; data: OutcomeData };
 
-const KEY = Symbol.for('sigil.webhook-outcomes');
+let outcomes: GroupCommit<Outcome> | undefined;
 
 function writer(): GroupCommit<Outcome> {
-  const g = globalThis as { [KEY]?: GroupCommit<Outcome> };
-  return (g[KEY] ??= new GroupCommit<Outcome>(async (items) => {
+  return (outcomes ??= new GroupCommit<Outcome>(async (items) => {
     const now = new Date(); // one deliveredAt per batch, so that identical outcomes stay identical
     const groups = new Map<string, { owner: string; data: OutcomeData; ids: string[] }>();
     for (const item of items) {

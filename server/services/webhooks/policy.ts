@@ -6,7 +6,7 @@
 //   request as such): retrying cannot help, Dead at once. Manual redelivery is the way back.
 // - Refused destinations (private address with SIGIL_ALLOW_PRIVATE_OUTBOUND off, bad URL): Dead at once.
 import type { OutboundErrorCode } from '../outbound/index.ts';
-import type { WebhookConfig } from './config.ts';
+import type { WebhookConfig } from '../../env.ts';
 
 export type AttemptOutcome =
   | { kind: 'response'; status: number; retryAfter?: string }

@@ -1,7 +1,7 @@
 // Console sign-in (next-auth). Options are built per request: the secret comes from the instance key.
 import NextAuth from 'next-auth';
 import { authOptions } from '@/server/auth/options';
-import { ready } from '@/server/ready';
+import { ready } from '@/server/next/ready';
 
 export const dynamic = 'force-dynamic';
 

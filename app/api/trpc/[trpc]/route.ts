@@ -1,7 +1,8 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appRouter } from '@/server/trpc/router';
 import { createContext } from '@/server/trpc/init';
-import { ready } from '@/server/ready';
+import { ready } from '@/server/next/ready';
+import { log } from '@/server/log';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,7 +15,7 @@ const handler = async (req: Request) => {
     createContext,
     // Expected failures (validation, not found, unauthorised) are the caller's; log only server faults.
     onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[sigil] tRPC ${path ?? '?'} failed`, error.cause ?? error);
+      if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, procedure: path }, 'tRPC procedure failed');
     },
   });
 };

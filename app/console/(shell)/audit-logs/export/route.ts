@@ -2,7 +2,7 @@
 // administrator's session cookie instead of a Bearer token, so the page can offer a plain download link.
 import { readAdminSession } from '@/server/auth/session';
 import { toReadableStream } from '@/server/http/envelope';
-import { ready } from '@/server/ready';
+import { ready } from '@/server/next/ready';
 import { logExportQuery } from '@/server/schemas/logs';
 import { exportLogs } from '@/server/services/logs';
 

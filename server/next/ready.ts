@@ -1,0 +1,47 @@
+// The Next.js entry layer's start-up (the console process of a self-hosted server, `next start`, Vercel):
+// boot once per server layer, lazily, and decide who delivers webhooks after a commit.
+// - Started by the self-hosted protocol process (it shares a token with us): tell it over the IPC channel
+//   (its dispatcher delivers; its 250 ms poll is the backstop if a message is lost).
+// - Anywhere else (Vercel, plain `next start`): a bounded delivery pass after the response (`after()`);
+//   the cron route picks up anything left, and every retry.
+import { after } from 'next/server';
+import { boot } from '../boot.ts';
+import { env } from '../env.ts';
+import { log } from '../log.ts';
+import { onOutboxCommitted } from '../services/events/index.ts';
+import { deliverDue } from '../services/webhooks/dispatcher.ts';
+
+/** How long an `after()` pass may run. */
+const AFTER_BUDGET_MS = 10_000;
+
+let booted: Promise<void> | undefined;
+
+export function ready(): Promise<void> {
+  booted ??= start().catch((error) => {
+    booted = undefined;
+    throw error;
+  });
+  return booted;
+}
+
+async function start(): Promise<void> {
+  await boot({ migrate: false });
+  onOutboxCommitted(env().internalToken && process.send ? nudgeProtocolProcess : deliverAfterResponse);
+}
+
+function nudgeProtocolProcess(): void {
+  process.send?.({ sigil: 'outbox-committed' });
+}
+
+function deliverAfterResponse(): void {
+  try {
+    after(() =>
+      deliverDue({ budgetMs: AFTER_BUDGET_MS }).then(
+        () => undefined,
+        (error: unknown) => log.warn({ err: error }, 'webhook delivery after response failed'),
+      ),
+    );
+  } catch {
+    // Not inside a request (nothing to attach to): the cron route delivers.
+  }
+}

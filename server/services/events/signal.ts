@@ -1,0 +1,36 @@
+// "Outbox rows were committed": the one signal between the events that write outbox rows and whatever
+// delivers them. Services raise it after a commit that wrote rows; entry layers subscribe (the self-hosted
+// protocol process nudges its dispatcher; a Next.js function on Vercel schedules a delivery pass with
+// `after()`). No service imports a delivery mechanism or a framework.
+import type { Tx } from '../../db/index.ts';
+import { log } from '../../log.ts';
+
+type Listener = () => void;
+const listeners = new Set<Listener>();
+/** Transactions that wrote outbox rows; read by the transaction helpers once they commit. */
+const wroteOutbox = new WeakSet<object>();
+
+export function onOutboxCommitted(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function outboxCommitted(): void {
+  for (const listener of listeners) {
+    try {
+      listener();
+    } catch (error) {
+      log.warn({ err: error }, 'outbox listener failed');
+    }
+  }
+}
+
+/** Called inside a transaction that wrote outbox rows. */
+export function noteOutboxRows(tx: Tx): void {
+  wroteOutbox.add(tx);
+}
+
+/** Whether `tx` wrote outbox rows (ask before it commits, signal after). */
+export function wroteOutboxRows(tx: Tx): boolean {
+  return wroteOutbox.has(tx);
+}
