@@ -1,6 +1,6 @@
 // Node http.IncomingMessage -> ProtocolRequest, without building Fetch objects (the lean front's hot path).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { clientIp, type ProtocolRequest, type ProtocolResponse } from './envelope.ts';
+import { clientIp, SINGLE_VALUED_HEADERS, type ProtocolRequest, type ProtocolResponse } from './envelope.ts';
 
 export function readBody(req: IncomingMessage, limit: number): Promise<{ body: string | null; error?: 'too_large' | 'unreadable' }> {
   if (req.method === 'GET' || req.method === 'HEAD') {
@@ -30,7 +30,10 @@ export async function toProtocolRequest(req: IncomingMessage, limit: number): Pr
     const v = req.headers[name];
     return Array.isArray(v) ? v.join(', ') : v;
   };
+  // `req.headers` keeps only the first Authorization or Content-Type of several; headersDistinct has them all.
+  const duplicateHeader = SINGLE_VALUED_HEADERS.find((name) => (req.headersDistinct[name]?.length ?? 0) > 1);
   return {
+    ...(duplicateHeader ? { duplicateHeader } : {}),
     method: req.method ?? 'GET',
     path: safePath(q === -1 ? url : url.slice(0, q)),
     search: q === -1 ? '' : url.slice(q + 1),
