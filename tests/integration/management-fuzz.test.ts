@@ -105,10 +105,11 @@ describe('Management API fuzz', () => {
           req.on('error', reject);
           req.end(body);
         });
-      for (const [headers, field] of [
+      const repeated: Array<[Record<string, string | string[]>, string]> = [
         [{ authorization: [bearer, bearer], 'content-type': 'application/json' }, 'authorization'],
         [{ authorization: bearer, 'content-type': ['application/json', 'application/json'] }, 'content-type'],
-      ] as const) {
+      ];
+      for (const [headers, field] of repeated) {
         const res = await twice(headers);
         expect(res.status, res.body).toBe(400);
         expect(JSON.parse(res.body)).toEqual({ code: 'guard.duplicate_header', message: `The ${field} header must not be repeated.`, field });
