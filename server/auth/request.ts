@@ -14,7 +14,8 @@ export function requestUserAgent(headers: Headers): string | undefined {
 /**
  * CSRF defence for state-changing console calls (beside SameSite=Lax cookies): the browser must say the
  * request came from this origin. `Sec-Fetch-Site` when the browser sends it, else `Origin`, which must
- * equal the public URL's origin or the origin of the Host the request was sent to. A request with neither
+ * equal the public URL's origin or the origin of the Host the request was sent to. `X-Forwarded-Host` and
+ * `-Proto` name that Host only behind a trusted proxy: anyone else can send them. A request with neither
  * header is refused: every browser that runs the console sends at least one on a POST.
  */
 export function isSameOrigin(headers: Headers): boolean {
@@ -23,9 +24,10 @@ export function isSameOrigin(headers: Headers): boolean {
   const origin = headers.get('origin');
   if (!origin || origin === 'null') return false;
   const allowed = new Set([new URL(env().publicUrl).origin]);
-  const host = headers.get('x-forwarded-host') ?? headers.get('host');
+  const proxied = env().trustProxy;
+  const host = (proxied && headers.get('x-forwarded-host')) || headers.get('host');
   if (host) {
-    const proto = headers.get('x-forwarded-proto') === 'https' ? 'https' : 'http';
+    const proto = proxied && headers.get('x-forwarded-proto') === 'https' ? 'https' : 'http';
     allowed.add(`${proto}://${host}`);
   }
   return allowed.has(origin);

@@ -1,15 +1,21 @@
 // Console sign-in throttling, stored in the SignInThrottle table so that it holds across serverless
-// instances and restarts. Two counters per attempt: per email (guessing one account's password) and
-// per client IP (spraying many accounts; a higher threshold because offices share an IP).
+// instances and restarts. Three counters per attempt:
+// - per account and client IP: guessing one account's password from one place (low threshold);
+// - per client IP: spraying many accounts from one place (higher: offices share an IP);
+// - per account, from anywhere: a distributed guess (much higher, so that no one can lock an administrator
+//   out from every address with a handful of wrong passwords).
+// IPv6 addresses count per /64, the block one subscriber usually gets.
 // Policy: after `threshold` failures inside the window, each further failure locks the key for
 // BASE * 2^(failures - threshold) seconds, capped at MAX. While locked, attempts are refused without
-// checking the password (so a lockout also stops the scrypt cost). A success clears the email counter.
+// checking the password (so a lockout also stops the scrypt cost). A success clears the account+IP counter.
+import { isIPv6 } from 'node:net';
 import { db } from '../db/index.ts';
 import { isUniqueViolation } from '../services/errors.ts';
 
 export const THROTTLE = {
-  emailThreshold: 5,
+  accountIpThreshold: 5,
   ipThreshold: 20,
+  accountThreshold: 100,
   baseLockSeconds: 30,
   maxLockSeconds: 3600,
   /** Failures are forgotten this long after the window started (or after the last lock ended). */
@@ -18,10 +24,25 @@ export const THROTTLE = {
 
 export type ThrottleKey = { key: string; threshold: number };
 
+/** The address as throttling counts it: IPv4 as is, IPv6 by its /64 prefix. */
+export function ipBucket(ip: string): string {
+  const address = ip.trim().toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  if (!isIPv6(address)) return address.slice(0, 64);
+  const [head = '', tail = ''] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
 export function throttleKeys(email: string, ip: string | null): ThrottleKey[] {
-  const keys: ThrottleKey[] = [{ key: `email:${email.trim().toLowerCase().slice(0, 254)}`, threshold: THROTTLE.emailThreshold }];
-  if (ip) keys.push({ key: `ip:${ip.slice(0, 64)}`, threshold: THROTTLE.ipThreshold });
-  return keys;
+  const account = email.trim().toLowerCase().slice(0, 254);
+  const place = ip ? ipBucket(ip) : 'unknown';
+  return [
+    { key: `account-ip:${account}|${place}`, threshold: THROTTLE.accountIpThreshold },
+    { key: `ip:${place}`, threshold: THROTTLE.ipThreshold },
+    { key: `account:${account}`, threshold: THROTTLE.accountThreshold },
+  ];
 }
 
 /** Seconds of lockout after `failures` failures (0 while under the threshold). Pure: unit-tested. */
@@ -74,8 +95,11 @@ export async function recordFailure(keys: ThrottleKey[], now = new Date()): Prom
   }
 }
 
-/** A successful sign-in clears the account's counter (not the IP's: one known password must not reset spraying). */
+/**
+ * A successful sign-in clears the account+IP counter; not the IP's (one known password must not reset
+ * spraying) nor the account's (the rightful owner signing in must not reset a distributed guess).
+ */
 export async function recordSuccess(keys: ThrottleKey[]): Promise<void> {
-  const email = keys.find((k) => k.key.startsWith('email:'));
-  if (email) await db().signInThrottle.deleteMany({ where: { key: email.key } });
+  const here = keys.find((k) => k.key.startsWith('account-ip:'));
+  if (here) await db().signInThrottle.deleteMany({ where: { key: here.key } });
 }

@@ -6,6 +6,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client.ts';
 import { env } from '../env.ts';
+import { escapeLikeOnSqlite } from './sqlite-like-escape.ts';
 
 // Both generated clients have the same models and methods; the SQLite one names the type.
 export type Db = InstanceType<typeof SqliteClient>;
@@ -45,7 +46,7 @@ function connect(url: string): { db: Db; provider: Provider } {
   if (provider === 'sqlite') {
     const path = sqlitePath(url);
     mkdirSync(dirname(path), { recursive: true });
-    const adapter = new PrismaBetterSqlite3({ url: path, timeout: 5000 }, { timestampFormat: 'unixepoch-ms' });
+    const adapter = escapeLikeOnSqlite(new PrismaBetterSqlite3({ url: path, timeout: 5000 }, { timestampFormat: 'unixepoch-ms' }));
     return { db: new SqliteClient({ adapter }), provider };
   }
   const adapter = new PrismaPg({ connectionString: url, max: env().pgPoolSize });

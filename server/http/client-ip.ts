@@ -2,7 +2,8 @@
 // - behind a trusted reverse proxy (SIGIL_TRUST_PROXY, on by default on Vercel): the first X-Forwarded-For hop;
 // - in the console process the self-hosted server starts: the IP the protocol process passes on, believed only
 //   with the per-boot token that process shares with it (nobody else can set it);
-// - otherwise the socket's address (unknown in a Next route handler, which has no socket).
+// - otherwise the socket's address; a Next route handler has no socket, but `next start` sets X-Forwarded-For
+//   from it when the client sent none, so there the last hop is the best we know.
 import { timingSafeEqual } from 'node:crypto';
 import { env } from '../env.ts';
 
@@ -20,7 +21,8 @@ export function clientIp(header: Header, socketIp: string | null | undefined): s
   if (config.internalToken && sameToken(header(PROXY_TOKEN_HEADER), config.internalToken)) {
     return header(CLIENT_IP_HEADER) || null;
   }
-  return socketIp || null;
+  if (socketIp) return socketIp;
+  return header('x-forwarded-for')?.split(',').map((hop) => hop.trim()).filter(Boolean).at(-1) ?? null;
 }
 
 function sameToken(given: string | null | undefined, expected: string): boolean {

@@ -15,7 +15,23 @@ export type ProtocolRequest = {
   /** Set when the body was refused before reading it all. */
   bodyError?: 'too_large' | 'unreadable';
   ip: string | null;
+  /** One of SINGLE_VALUED_HEADERS that the request repeats; endpoints answer 400 without looking further. */
+  duplicateHeader?: string;
 };
+
+/**
+ * Headers that must appear at most once: with two Authorization headers it is unclear whose credentials
+ * count, with two Content-Types how to read the body (intermediaries may pick another one than we do).
+ */
+export const SINGLE_VALUED_HEADERS = ['authorization', 'content-type'] as const;
+
+/**
+ * Fetch joins a repeated header's values with ", ". No credentials or media type these endpoints accept
+ * contain a comma outside a quoted string, so one there means the header was repeated.
+ */
+function joinedDuplicate(header: (n: string) => string | undefined): string | undefined {
+  return SINGLE_VALUED_HEADERS.find((name) => header(name)?.replace(/"(?:[^"\\]|\\.)*"/g, '').includes(','));
+}
 
 export type ProtocolResponse = {
   status: number;
@@ -79,7 +95,8 @@ export function webHandler(endpoint: Endpoint, limit = MAX_BODY_BYTES): (req: Re
     const url = new URL(req.url);
     const { body, error } = req.method === 'GET' || req.method === 'HEAD' ? { body: null } : await readLimited(req, limit);
     const header = (n: string) => req.headers.get(n) ?? undefined;
-    const out = await endpoint({ method: req.method, path: url.pathname, search: url.search.slice(1), header, body, bodyError: error, ip: clientIp(header, null) });
+    const duplicateHeader = joinedDuplicate(header);
+    const out = await endpoint({ method: req.method, path: url.pathname, search: url.search.slice(1), header, body, bodyError: error, ip: clientIp(header, null), ...(duplicateHeader ? { duplicateHeader } : {}) });
     if (out.stream && req.method !== 'HEAD') return new Response(toReadableStream(out.stream), { status: out.status, headers: out.headers });
     // Fetch's Response refuses any body, even '', with 204/205/304 (DELETE answers 204).
     const noBody = req.method === 'HEAD' || out.status === 204 || out.status === 205 || out.status === 304;

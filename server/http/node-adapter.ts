@@ -1,7 +1,7 @@
 // Node http.IncomingMessage -> ProtocolRequest, without building Fetch objects (the lean front's hot path).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientIp } from './client-ip.ts';
-import type { ProtocolRequest, ProtocolResponse } from './envelope.ts';
+import { SINGLE_VALUED_HEADERS, type ProtocolRequest, type ProtocolResponse } from './envelope.ts';
 import { log } from '../log.ts';
 
 export function readBody(req: IncomingMessage, limit: number): Promise<{ body: string | null; error?: 'too_large' | 'unreadable' }> {
@@ -32,7 +32,10 @@ export async function toProtocolRequest(req: IncomingMessage, limit: number): Pr
     const v = req.headers[name];
     return Array.isArray(v) ? v.join(', ') : v;
   };
+  // `req.headers` keeps only the first Authorization or Content-Type of several; headersDistinct has them all.
+  const duplicateHeader = SINGLE_VALUED_HEADERS.find((name) => (req.headersDistinct[name]?.length ?? 0) > 1);
   return {
+    ...(duplicateHeader ? { duplicateHeader } : {}),
     method: req.method ?? 'GET',
     path: safePath(q === -1 ? url : url.slice(0, q)),
     search: q === -1 ? '' : url.slice(q + 1),

@@ -114,6 +114,7 @@ export async function handleManagementApi(req: ProtocolRequest): Promise<Protoco
     const path = req.path;
     // The OpenAPI document is public, as Logto's /api/swagger.json.
     if (isSwaggerPath(path)) return swaggerResponse(req);
+    if (req.duplicateHeader) throw new ApiError(400, 'guard.duplicate_header', `The ${req.duplicateHeader} header must not be repeated.`, req.duplicateHeader);
     const matches = compiled
       .map((c) => ({ c, m: c.pattern.exec(path) }))
       .filter((x): x is { c: Compiled; m: RegExpExecArray } => x.m !== null);

@@ -1,6 +1,5 @@
 // Client authentication: client_secret_basic (RFC 6749 §2.3.1) and client_secret_post.
-import { checkClientSecret, findClient, type OAuthClient } from '../services/clients.ts';
-import { secretHash } from '../services/instance-key.ts';
+import { checkClientSecret, checkUnknownClientSecret, findClient, type OAuthClient } from '../services/clients.ts';
 import { InvalidClient, InvalidRequest } from './errors.ts';
 import type { Form } from './form.ts';
 import type { ProtocolRequest } from '../http/envelope.ts';
@@ -11,31 +10,49 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export type Credentials = { clientId: string; clientSecret: string; method: 'client_secret_basic' | 'client_secret_post' };
 
-function decodeFormComponent(value: string, what: string): string {
+/** One half of the Basic credentials, form-decoded (RFC 6749 §2.3.1); undefined when not decodable. */
+function decodeFormComponent(value: string): string | undefined {
   try {
     return decodeURIComponent(value.replace(/\+/g, ' '));
   } catch {
-    throw new InvalidRequest(`${what} in the Authorization header is not properly form-encoded`);
+    return undefined;
   }
 }
 
-/** Which credentials the request presents; throws invalid_request for malformed or mixed methods. */
+/** RFC 7617 credentials: canonical base64 (it round-trips exactly) of valid UTF-8 `client_id:client_secret`. */
+function decodeBasic(authorization: string): { clientId: string; clientSecret: string } {
+  const match = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(authorization);
+  if (!match) {
+    if (!/^Basic(?: |$)/i.test(authorization)) throw new InvalidClient('only HTTP Basic client authentication is accepted in the Authorization header');
+    throw new InvalidClient('the Basic credentials are not base64');
+  }
+  const bytes = Buffer.from(match[1]!, 'base64');
+  if (bytes.toString('base64') !== match[1]) throw new InvalidClient('the Basic credentials are not canonical base64');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new InvalidClient('the Basic credentials are not UTF-8');
+  }
+  const colon = text.indexOf(':');
+  if (colon <= 0) throw new InvalidClient('the Basic credentials must be client_id:client_secret');
+  const clientId = decodeFormComponent(text.slice(0, colon));
+  const clientSecret = decodeFormComponent(text.slice(colon + 1));
+  if (clientId === undefined || clientSecret === undefined) throw new InvalidClient('the Basic credentials are not properly form-encoded');
+  if (CONTROL.test(clientId) || CONTROL.test(clientSecret)) throw new InvalidClient('the Basic credentials contain control characters');
+  return { clientId, clientSecret };
+}
+
+/** Which credentials the request presents: invalid_client for malformed Basic, invalid_request for mixed methods. */
 export function readCredentials(req: ProtocolRequest, form: Form): Credentials | undefined {
   const authorization = req.header('authorization');
   const postId = form.get('client_id');
   const postSecret = form.get('client_secret');
   if (authorization !== undefined) {
-    const match = /^Basic +([A-Za-z0-9+/=._~-]*) *$/i.exec(authorization);
-    if (!match) throw new InvalidClient('only HTTP Basic client authentication is accepted in the Authorization header');
-    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon <= 0) throw new InvalidRequest('the Basic credentials must be client_id:client_secret');
-    const clientId = decodeFormComponent(decoded.slice(0, colon), 'client_id');
-    const clientSecret = decodeFormComponent(decoded.slice(colon + 1), 'client_secret');
+    const { clientId, clientSecret } = decodeBasic(authorization);
     if (postSecret !== undefined) throw new InvalidRequest('client authentication must use only one method');
     if (postId !== undefined && postId !== clientId) throw new InvalidRequest('client_id in the body does not match the Authorization header');
     if (!clientSecret) throw new InvalidClient('client secret is missing');
-    if (CONTROL.test(clientId) || CONTROL.test(clientSecret)) throw new InvalidRequest('client credentials contain control characters');
     return { clientId, clientSecret, method: 'client_secret_basic' };
   }
   if (postId !== undefined || postSecret !== undefined) {
@@ -59,7 +76,8 @@ export async function authenticateClient(
   }
   const client = await findClient(credentials.clientId);
   if (!client) {
-    await secretHash(credentials.clientSecret); // same work as a real check: no client enumeration by timing
+    // The same work as a real check: no client enumeration by timing.
+    await checkUnknownClientSecret(credentials.clientSecret);
     throw new InvalidClient('client authentication failed');
   }
   const check = await checkClientSecret(client, credentials.clientSecret);

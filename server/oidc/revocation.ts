@@ -1,5 +1,6 @@
-// POST /oidc/token/revocation (RFC 7009). Unknown or already invalid tokens answer 200 (§2.2); a token
-// issued to another client is refused.
+// POST /oidc/token/revocation (RFC 7009). Unknown or already invalid tokens answer 200 (§2.2). A token
+// issued to another client is left alone with exactly the same answer (§2.1): the caller learns nothing
+// about whether it is active, and only the audit log notes the attempt.
 import { audit } from '../services/audit/index.ts';
 import { checkAccessToken, revokeAccessToken } from '../services/tokens/verify.ts';
 import { authenticateClient } from './client-auth.ts';
@@ -18,8 +19,9 @@ export async function revocationEndpoint(req: ProtocolRequest): Promise<Protocol
     const token = form.get('token');
     if (!token) throw new InvalidRequest('token is missing');
     const check = await checkAccessToken(token);
-    if (check.active) {
-      if (check.token.clientId !== client.id) throw new InvalidRequest('client is not authorized to revoke the presented token');
+    if (check.active && check.token.clientId !== client.id) {
+      record.ignored = 'the token was issued to another client';
+    } else if (check.active) {
       await revokeAccessToken(check.token);
       record.tokenId = check.token.jti;
     }

@@ -1,6 +1,6 @@
 // Which protocol endpoint answers which path. Shared by the lean Node front and the Next route handlers.
 import { discoveryEndpoint } from './discovery.ts';
-import { MethodNotAllowed, errorResponse, toOAuthError } from './errors.ts';
+import { InvalidRequest, MethodNotAllowed, errorResponse, toOAuthError } from './errors.ts';
 import { json, type Endpoint, type ProtocolRequest, type ProtocolResponse } from '../http/envelope.ts';
 import { introspectionEndpoint } from './introspection.ts';
 import { jwksEndpoint } from './jwks.ts';
@@ -36,6 +36,7 @@ export async function handleOidc(req: ProtocolRequest): Promise<ProtocolResponse
   try {
     if (!endpoint) return json(404, { error: 'invalid_request', error_description: 'not found' });
     if (req.method === 'OPTIONS') return { status: 204, headers: { allow: 'GET, HEAD, POST, OPTIONS' }, body: '' };
+    if (req.duplicateHeader) throw new InvalidRequest(`the ${req.duplicateHeader} header must not be repeated`);
     return await endpoint(req);
   } catch (error) {
     return errorResponse(toOAuthError(error));

@@ -13,6 +13,7 @@ import { conflict, invalidInput, isUniqueViolation, notFound, unprocessable } fr
 import { emitDataEvent } from './events/index.ts';
 import { secretHash } from './instance-key.ts';
 import { contains, skipTake } from './pages.ts';
+import { assertWithinCaller } from './privilege.ts';
 import { configChange } from './transaction.ts';
 
 type AppRow = Awaited<ReturnType<Tx['application']['findUniqueOrThrow']>>;
@@ -156,6 +157,8 @@ export async function addSecret(actor: Actor, applicationId: string, input: Secr
     if (expiresAt && expiresAt.getTime() <= Date.now()) throw invalidInput('expiresAt', 'must be in the future');
     const existing = await tx.applicationSecret.findUnique({ where: { applicationId_name: { applicationId, name: input.name } } });
     if (existing) throw conflict('application_secret', 'name', input.name);
+    // A new secret is a way to act as the app: only for callers holding what the app holds.
+    await assertWithinCaller(tx, actor, [{ type: 'application', id: applicationId }]);
     const { row, value } = await newSecret(tx, applicationId, input.name, expiresAt);
     const response = toSecretResponse(row);
     await emitDataEvent(tx, actor, { event: 'Application.Secret.Created', entity: 'Application', entityId: applicationId, after: response, applicationId });
@@ -177,6 +180,7 @@ export async function rotateSecrets(actor: Actor, applicationId: string) {
   return configChange(async (tx) => {
     const app = await tx.application.findUnique({ where: { id: applicationId } });
     if (!app) throw notFound('application', applicationId);
+    await assertWithinCaller(tx, actor, [{ type: 'application', id: applicationId }]);
     await tx.applicationSecret.deleteMany({ where: { applicationId } });
     const { row, value } = await newSecret(tx, applicationId, `Rotated ${new Date().toISOString()}`, null);
     await emitDataEvent(tx, actor, { event: 'Application.Secret.Created', entity: 'Application', entityId: applicationId, after: toSecretResponse(row), applicationId });
@@ -213,6 +217,7 @@ export async function assignApplicationRoles(actor: Actor, applicationId: string
       throw unprocessable('application.role_exists', `Role \`${existing[0]!.roleId}\` is already assigned to this application.`, 'roleIds');
     }
     await tx.applicationRole.createMany({ data: [...new Set(roleIds)].map((roleId) => ({ applicationId, roleId })) });
+    await assertWithinCaller(tx, actor, [{ type: 'application', id: applicationId }]);
     await emitDataEvent(tx, actor, { event: 'Application.Roles.Updated', entity: 'Application', entityId: applicationId, after: { roleIds }, applicationId });
   });
 }

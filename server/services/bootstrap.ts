@@ -5,7 +5,7 @@ import { env } from '../env.ts';
 import { BOOTSTRAP, SYSTEM } from './actor.ts';
 import { ensureBootstrapAdmin } from './administrators.ts';
 import { assignApplicationRoles, createApplication } from './applications.ts';
-import { clearLocal } from './cache.ts';
+import { changed, clearLocal } from './cache.ts';
 import { instanceKeys } from './instance-key.ts';
 import {
   MANAGEMENT_RESOURCE_ID, MANAGEMENT_ROLE_ID, MANAGEMENT_ROLE_NAME, MANAGEMENT_SCOPES,
@@ -14,7 +14,7 @@ import { createResource, createScope } from './resources.ts';
 import { createRole } from './roles.ts';
 import { DEFAULT_SIGNING_ALGORITHM } from './signing-keys/algorithms.ts';
 import { insertSigningKey } from './signing-keys/store.ts';
-import { isUniqueViolation } from './errors.ts';
+import { DomainError, isUniqueViolation } from './errors.ts';
 
 async function once<T>(work: () => Promise<T>): Promise<T | undefined> {
   try {
@@ -59,8 +59,8 @@ async function ensureManagementApi(): Promise<void> {
   for (const [name, description] of Object.entries(MANAGEMENT_SCOPES)) {
     if (!existing.has(name)) await once(() => createScope(SYSTEM, resource.id, { name, description }, { allowBuiltIn: true }));
   }
+  const all = await db().scope.findUniqueOrThrow({ where: { resourceId_name: { resourceId: resource.id, name: 'all' } } });
   if (!(await db().role.findUnique({ where: { id: MANAGEMENT_ROLE_ID } }))) {
-    const all = await db().scope.findUniqueOrThrow({ where: { resourceId_name: { resourceId: resource.id, name: 'all' } } });
     await once(() =>
       createRole(SYSTEM, {
         name: MANAGEMENT_ROLE_NAME,
@@ -70,15 +70,30 @@ async function ensureManagementApi(): Promise<void> {
       }, { id: MANAGEMENT_ROLE_ID }),
     );
   }
+  // The built-in role's scope set is exactly `all`, whatever an older version let happen to it.
+  const { count: extra } = await db().roleScope.deleteMany({ where: { roleId: MANAGEMENT_ROLE_ID, NOT: { scopeId: all.id } } });
+  const link = { roleId: MANAGEMENT_ROLE_ID, scopeId: all.id };
+  const missing = !(await db().roleScope.findUnique({ where: { roleId_scopeId: link } }));
+  if (missing) await once(() => db().roleScope.create({ data: link }));
+  if (extra > 0 || missing) await changed();
 }
 
+/** The bootstrap app is created once, and holds the Management API role after every start. */
 async function ensureBootstrapClient(): Promise<void> {
   const client = env().bootstrapClient;
-  if (!client || (await db().application.findUnique({ where: { id: client.id } }))) return;
-  await once(async () => {
-    await createApplication(BOOTSTRAP, { name: 'Bootstrap admin client', type: 'MachineToMachine', description: 'Created at start-up from SIGIL_BOOTSTRAP_CLIENT_ID.' }, { id: client.id, secret: client.secret });
-    await assignApplicationRoles(BOOTSTRAP, client.id, [MANAGEMENT_ROLE_ID]);
-  });
+  if (!client) return;
+  if (!(await db().application.findUnique({ where: { id: client.id } }))) {
+    await once(() =>
+      createApplication(BOOTSTRAP, { name: 'Bootstrap admin client', type: 'MachineToMachine', description: 'Created at start-up from SIGIL_BOOTSTRAP_CLIENT_ID.' }, { id: client.id, secret: client.secret }),
+    );
+  }
+  const link = { applicationId: client.id, roleId: MANAGEMENT_ROLE_ID };
+  if (!(await db().applicationRole.findUnique({ where: { applicationId_roleId: link } }))) {
+    await assignApplicationRoles(BOOTSTRAP, client.id, [MANAGEMENT_ROLE_ID]).catch((error: unknown) => {
+      // Another instance starting at the same time did it first.
+      if (!(error instanceof DomainError && error.code === 'application.role_exists') && !isUniqueViolation(error)) throw error;
+    });
+  }
 }
 
 /** Idempotent; safe when several instances start at once. */

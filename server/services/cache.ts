@@ -3,56 +3,52 @@
 // - a change made by this process clears its cache at once (`changed`);
 // - any process re-reads the stamp at most every SIGIL_CACHE_TTL_MS (default 1 s) and drops its cache
 //   when another process changed something. That bound is how stale a second instance can be.
-// The cache lives on globalThis so the lean HTTP front and the Next.js bundle in one process share it.
+// Bounded (least recently used out first): keys can come from requests (client ids), and memory must not
+// grow with what callers send. Each module graph (the lean HTTP front, Next.js) has its own cache; they
+// agree through the stamp like two instances do.
+import { LRUCache } from 'lru-cache';
 import { db, type Tx } from '../db/index.ts';
 import { env } from '../env.ts';
 import { randomId } from './crypto.ts';
 
 const STAMP_KEY = 'stamp:config';
+/** Far above what one instance keeps hot (apps in active use, plus a handful of singletons). */
+export const MAX_CACHE_ENTRIES = 10_000;
 
-type State = {
-  entries: Map<string, Promise<unknown>>;
-  stamp: string | null;
-  checkedAt: number;
-  checking: Promise<void> | null;
-};
-
-const KEY = Symbol.for('sigil.cache');
-function state(): State {
-  const g = globalThis as { [KEY]?: State };
-  return (g[KEY] ??= { entries: new Map(), stamp: null, checkedAt: 0, checking: null });
-}
+// `Promise<unknown>` values: concurrent callers share one load.
+const entries = new LRUCache<string, Promise<unknown>>({ max: MAX_CACHE_ENTRIES });
+let stamp: string | null = null;
+let checkedAt = 0;
+let checking: Promise<void> | null = null;
 
 /** Ensure the cache is no staler than the configured bound. Cheap: one primary-key read per period. */
 async function ensureFresh(): Promise<void> {
-  const s = state();
-  if (Date.now() - s.checkedAt < env().cacheTtlMs) return;
-  s.checking ??= (async () => {
+  if (Date.now() - checkedAt < env().cacheTtlMs) return;
+  checking ??= (async () => {
     try {
       const row = await db().setting.findUnique({ where: { key: STAMP_KEY } });
-      const stamp = row ? String(row.value) : '';
-      if (stamp !== s.stamp) {
-        s.entries.clear();
-        s.stamp = stamp;
+      const current = row ? String(row.value) : '';
+      if (current !== stamp) {
+        entries.clear();
+        stamp = current;
       }
-      s.checkedAt = Date.now();
+      checkedAt = Date.now();
     } finally {
-      s.checking = null;
+      checking = null;
     }
   })();
-  await s.checking;
+  await checking;
 }
 
 /** Cached value for `key`, loaded once (concurrent callers share the load). Failed loads are not kept. */
 export async function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
   await ensureFresh();
-  const s = state();
-  let entry = s.entries.get(key) as Promise<T> | undefined;
+  let entry = entries.get(key) as Promise<T> | undefined;
   if (!entry) {
     entry = load();
-    s.entries.set(key, entry);
+    entries.set(key, entry);
     entry.catch(() => {
-      if (s.entries.get(key) === entry) s.entries.delete(key);
+      if (entries.get(key) === entry) entries.delete(key);
     });
   }
   return entry;
@@ -63,19 +59,18 @@ export async function cached<T>(key: string, load: () => Promise<T>): Promise<T>
  * and clear this process's cache.
  */
 export async function changed(tx?: Tx): Promise<void> {
-  const stamp = randomId(12);
+  const value = randomId(12);
   const client = tx ?? db();
   await client.setting.upsert({
     where: { key: STAMP_KEY },
-    create: { key: STAMP_KEY, value: stamp },
-    update: { value: stamp },
+    create: { key: STAMP_KEY, value },
+    update: { value },
   });
   clearLocal();
 }
 
 /** Drop this process's cache now (also call after a transaction that used `changed(tx)` commits). */
 export function clearLocal(): void {
-  const s = state();
-  s.entries.clear();
-  s.checkedAt = 0;
+  entries.clear();
+  checkedAt = 0;
 }

@@ -1,4 +1,5 @@
 // The token endpoint's view of applications and resources, cached (see cache.ts for the staleness bound).
+import { randomBytes } from 'node:crypto';
 import { db } from '../db/index.ts';
 import { cached } from './cache.ts';
 import { constantTimeEqual } from './crypto.ts';
@@ -37,7 +38,17 @@ export type OAuthResource = {
   scopes: Set<string>;
 };
 
-export function findClient(id: string): Promise<OAuthClient | null> {
+/**
+ * Every application id, cached like the rest (ids only: small even for many apps). An unknown id is
+ * answered from here, so misses cost no database round trip, the same as a cached known client, and are
+ * never stored one by one (random ids cannot grow the cache).
+ */
+function clientIds(): Promise<ReadonlySet<string>> {
+  return cached('client-ids', async () => new Set((await db().application.findMany({ select: { id: true } })).map((a) => a.id)));
+}
+
+export async function findClient(id: string): Promise<OAuthClient | null> {
+  if (!(await clientIds()).has(id)) return null;
   return cached(`client:${id}`, async () => {
     const app = await db().application.findUnique({
       where: { id },
@@ -84,8 +95,20 @@ export function findClient(id: string): Promise<OAuthClient | null> {
 
 export type SecretCheck = 'valid' | 'expired' | 'invalid';
 
+/**
+ * Stands in for a client that does not exist: checking a secret against it costs what a real check
+ * costs (one keyed hash, one constant-time compare) and never succeeds.
+ */
+const UNKNOWN_CLIENT: Pick<OAuthClient, 'secrets'> = { secrets: [{ hash: randomBytes(32).toString('hex'), expiresAt: null }] };
+
+/** A presented secret checked against a client that does not exist: the same work, always 'invalid'. */
+export async function checkUnknownClientSecret(presented: string): Promise<SecretCheck> {
+  await checkClientSecret(UNKNOWN_CLIENT, presented);
+  return 'invalid';
+}
+
 /** Constant-time check of a presented secret against every stored hash of the app. */
-export async function checkClientSecret(client: OAuthClient, presented: string, now = Date.now()): Promise<SecretCheck> {
+export async function checkClientSecret(client: Pick<OAuthClient, 'secrets'>, presented: string, now = Date.now()): Promise<SecretCheck> {
   const hash = await secretHash(presented);
   let result: SecretCheck = 'invalid';
   for (const s of client.secrets) {

@@ -8,7 +8,9 @@ import type { Actor } from './actor.ts';
 import { randomId } from './crypto.ts';
 import { conflict, notFound, unprocessable } from './errors.ts';
 import { emitDataEvent } from './events/index.ts';
+import { MANAGEMENT_ROLE_ID } from './management-resource.ts';
 import { contains, skipTake } from './pages.ts';
+import { assertWithinCaller } from './privilege.ts';
 import { toResourceResponse, toScopeResponse } from './resources.ts';
 import { configChange, dataChange } from './transaction.ts';
 import { toUserResponse } from './users/response.ts';
@@ -27,6 +29,13 @@ async function requireRole(tx: Tx, id: string): Promise<RoleRow> {
   return row;
 }
 
+/** The built-in "Management API access" role keeps its scope set and cannot be deleted (as the built-in resource). */
+function guardBuiltIn(role: RoleRow, what: string): void {
+  if (role.id === MANAGEMENT_ROLE_ID) {
+    throw unprocessable('role.cannot_modify_management_api_access', `The built-in role \`${role.name}\` cannot be changed: ${what}.`);
+  }
+}
+
 async function requireScopes(tx: Tx, scopeIds: string[]): Promise<void> {
   const found = await tx.scope.findMany({ where: { id: { in: scopeIds } }, select: { id: true } });
   const missing = scopeIds.find((id) => !found.some((s) => s.id === id));
@@ -42,6 +51,7 @@ export async function createRole(actor: Actor, input: RoleCreate, options: { id?
       data: { id: options.id ?? randomId(), name: input.name, description: input.description, type: input.type ?? 'User', isDefault: input.isDefault ?? false },
     });
     if (scopeIds.length) await tx.roleScope.createMany({ data: scopeIds.map((scopeId) => ({ roleId: row.id, scopeId })) });
+    await assertWithinCaller(tx, actor, [{ type: 'role', id: row.id }]);
     const response = toRoleResponse(row);
     await emitDataEvent(tx, actor, { event: 'Role.Created', entity: 'Role', entityId: row.id, after: { ...response, scopeIds } });
     return response;
@@ -77,6 +87,8 @@ export async function updateRole(actor: Actor, id: string, patch: RolePatch): Pr
       throw conflict('role', 'name', patch.name);
     }
     const row = await tx.role.update({ where: { id }, data: patch });
+    // A default role is one every new user gets.
+    if (patch.isDefault) await assertWithinCaller(tx, actor, [{ type: 'role', id }]);
     const after = toRoleResponse(row);
     await emitDataEvent(tx, actor, { event: 'Role.Data.Updated', entity: 'Role', entityId: id, before: toRoleResponse(before), after });
     return after;
@@ -86,6 +98,7 @@ export async function updateRole(actor: Actor, id: string, patch: RolePatch): Pr
 export async function deleteRole(actor: Actor, id: string): Promise<void> {
   await configChange(async (tx) => {
     const before = await requireRole(tx, id);
+    guardBuiltIn(before, 'it cannot be deleted');
     await tx.role.delete({ where: { id } });
     await emitDataEvent(tx, actor, { event: 'Role.Deleted', entity: 'Role', entityId: id, before: toRoleResponse(before) });
   });
@@ -105,7 +118,7 @@ export async function listRoleScopes(roleId: string, query: { search?: string },
 
 export async function addRoleScopes(actor: Actor, roleId: string, scopeIds: string[]): Promise<ScopeResponse[]> {
   return configChange(async (tx) => {
-    await requireRole(tx, roleId);
+    guardBuiltIn(await requireRole(tx, roleId), 'its scopes are fixed');
     const ids = [...new Set(scopeIds)];
     await requireScopes(tx, ids);
     const existing = await tx.roleScope.findMany({ where: { roleId, scopeId: { in: ids } } });
@@ -113,6 +126,7 @@ export async function addRoleScopes(actor: Actor, roleId: string, scopeIds: stri
       throw unprocessable('role.scope_exists', `Scope \`${existing[0]!.scopeId}\` is already in this role.`, 'scopeIds');
     }
     await tx.roleScope.createMany({ data: ids.map((scopeId) => ({ roleId, scopeId })) });
+    await assertWithinCaller(tx, actor, [{ type: 'role', id: roleId, withHolders: true }]);
     await emitDataEvent(tx, actor, { event: 'Role.Scopes.Updated', entity: 'Role', entityId: roleId, after: { added: ids } });
     const rows = await tx.scope.findMany({ where: { id: { in: ids } } });
     return rows.map(toScopeResponse);
@@ -121,6 +135,7 @@ export async function addRoleScopes(actor: Actor, roleId: string, scopeIds: stri
 
 export async function removeRoleScope(actor: Actor, roleId: string, scopeId: string): Promise<void> {
   await configChange(async (tx) => {
+    guardBuiltIn(await requireRole(tx, roleId), 'its scopes are fixed');
     const link = await tx.roleScope.findUnique({ where: { roleId_scopeId: { roleId, scopeId } } });
     if (!link) throw notFound('role scope', scopeId);
     await tx.roleScope.delete({ where: { roleId_scopeId: { roleId, scopeId } } });
@@ -154,6 +169,7 @@ export async function assignRoleApplications(actor: Actor, roleId: string, appli
       throw unprocessable('role.application_exists', `Application \`${existing.applicationId}\` already has this role.`, 'applicationIds');
     }
     await tx.applicationRole.createMany({ data: ids.map((applicationId) => ({ applicationId, roleId })) });
+    await assertWithinCaller(tx, actor, ids.map((id) => ({ type: 'application' as const, id })));
     for (const applicationId of ids) {
       await emitDataEvent(tx, actor, { event: 'Application.Roles.Updated', entity: 'Application', entityId: applicationId, after: { roleIds: [roleId] }, applicationId });
     }
@@ -194,6 +210,7 @@ export async function assignRoleUsers(actor: Actor, roleId: string, userIds: str
     const before = new Map<string, string[]>();
     for (const userId of ids) before.set(userId, await roleIdsOf(tx, userId));
     await tx.userRole.createMany({ data: ids.map((userId) => ({ userId, roleId })) });
+    await assertWithinCaller(tx, actor, ids.map((id) => ({ type: 'user' as const, id })));
     for (const userId of ids) await emitRolesUpdated(tx, actor, userId, before.get(userId)!);
   });
 }

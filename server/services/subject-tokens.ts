@@ -8,6 +8,7 @@ import { randomId, randomToken } from './crypto.ts';
 import { notFound, unprocessable } from './errors.ts';
 import { emitDataEvent } from './events/index.ts';
 import { secretHash } from './instance-key.ts';
+import { assertWithinCaller } from './privilege.ts';
 import { dataChange } from './transaction.ts';
 import { log } from '../log.ts';
 
@@ -34,6 +35,8 @@ export async function issueSubjectToken(actor: Actor, input: SubjectTokenCreate,
     const user = await tx.user.findUnique({ where: { id: input.userId }, select: { id: true, isSuspended: true } });
     if (!user) throw notFound('user', input.userId);
     if (user.isSuspended) throw unprocessable('user.suspended', 'This user is suspended: a subject token cannot be issued for it.', 'userId');
+    // Impersonating is acting as the user: only for callers holding what the user holds.
+    await assertWithinCaller(tx, actor, [{ type: 'user', id: user.id }]);
     const row = await tx.subjectToken.create({
       data: {
         id: randomId(),

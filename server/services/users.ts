@@ -10,6 +10,7 @@ import { hashPassword, randomId } from './crypto.ts';
 import { isUniqueViolation, notFound, unprocessable } from './errors.ts';
 import { emitDataEvent } from './events/index.ts';
 import { contains, skipTake } from './pages.ts';
+import { assertWithinCaller } from './privilege.ts';
 import { toRoleResponse } from './roles.ts';
 import { dataChange } from './transaction.ts';
 import { toUserResponse, type UserRow } from './users/response.ts';
@@ -167,6 +168,8 @@ export async function updateProfile(actor: Actor, id: string, profile: UserProfi
 export async function setSuspended(actor: Actor, id: string, isSuspended: boolean): Promise<UserResponse> {
   return changeUser(actor, id, 'User.SuspensionStatus.Updated', async (_, tx) => {
     if (isSuspended) await revokeUserTokens(tx, id);
+    // Reinstating gives the user back what their roles hold.
+    else await assertWithinCaller(tx, actor, [{ type: 'user', id }]);
     return { isSuspended };
   });
 }
@@ -174,7 +177,11 @@ export async function setSuspended(actor: Actor, id: string, isSuspended: boolea
 export async function setPassword(actor: Actor, id: string, password: string): Promise<UserResponse> {
   await requireUser(db(), id); // 404 before spending ~100 ms on scrypt
   const passwordHash = await hashPassword(password);
-  return changeUser(actor, id, 'User.Data.Updated', async () => ({ passwordHash }));
+  // A password is a way to act as the user: only for callers holding what the user holds.
+  return changeUser(actor, id, 'User.Data.Updated', async (_, tx) => {
+    await assertWithinCaller(tx, actor, [{ type: 'user', id }]);
+    return { passwordHash };
+  });
 }
 
 export async function deleteUser(actor: Actor, id: string): Promise<void> {
@@ -226,6 +233,7 @@ export async function assignUserRoles(actor: Actor, id: string, roleIds: string[
     const added = wanted.filter((r) => !before.includes(r));
     if (added.length === 0) return;
     await tx.userRole.createMany({ data: added.map((roleId) => ({ userId: id, roleId })) });
+    await assertWithinCaller(tx, actor, [{ type: 'user', id }]);
     await emitRolesUpdated(tx, actor, id, before);
   });
 }

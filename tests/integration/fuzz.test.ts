@@ -1,4 +1,5 @@
-// Fuzz the OAuth endpoints: thousands of malformed requests (methods, headers, bodies, encodings).
+// Fuzz the OAuth endpoints: thousands of malformed requests (methods, headers, bodies, encodings), and
+// header abuse (repeated, malformed Basic, oversized, non-Latin-1).
 // Every answer must be a well-formed OAuth response: no 5xx, exact error codes from the closed set, and the
 // server must still issue tokens afterwards. Seeded, so a failure reproduces.
 import { request as httpRequest } from 'node:http';
@@ -119,6 +120,60 @@ describe('fuzz', () => {
     // Still alive and issuing.
     const ok = await tokenRequest(sigil, { grant_type: 'client_credentials', resource: m2m.indicator, scope: 'read:products' }, m2m.app);
     expect(ok.status).toBe(200);
+  });
+
+  it('answers header abuse: repeated, malformed, oversized and non-Latin-1 headers', async () => {
+    const form = new URLSearchParams({ grant_type: 'client_credentials', resource: m2m.indicator }).toString();
+    const good = basic(m2m.app.id, m2m.app.secret);
+    const FORM = 'application/x-www-form-urlencoded';
+    const oauth = (res: { status: number; body: string }, status: number, error: string, label: string) => {
+      expect(res.status, `${label}: ${res.body}`).toBe(status);
+      expect(JSON.parse(res.body).error, label).toBe(error);
+    };
+    // Repeated single-valued headers (node:http would keep only the first one).
+    const twice = (headers: Record<string, string | string[]>) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: sigil.port, method: 'POST', path: '/oidc/token', headers: { ...headers, 'content-length': String(form.length) } }, (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end(form);
+      });
+    oauth(await twice({ authorization: [good, good], 'content-type': FORM }), 400, 'invalid_request', 'two Authorization');
+    oauth(await twice({ authorization: good, 'content-type': [FORM, FORM] }), 400, 'invalid_request', 'two Content-Type');
+    // Malformed Basic credentials are a failed client authentication.
+    for (const authorization of ['Basic', 'Basic ', 'Basic !!!!', `Basic ${Buffer.from('no-colon').toString('base64')}`, `Basic ${Buffer.from(':x').toString('base64')}`, 'Basic YQ', 'Basic YR==', `Basic ${'A'.repeat(8000)}`]) {
+      const res = await send('POST', '/oidc/token', { authorization, 'content-type': FORM }, Buffer.from(form));
+      oauth(res, 401, 'invalid_client', authorization.slice(0, 40));
+      expect(res.headers['www-authenticate']).toBe('Basic realm="Sigil", error="invalid_client"');
+    }
+    // Raw bytes: UTF-8 (not Latin-1) in header values, a control character, a header beyond Node's limit.
+    const { connect } = await import('node:net');
+    const raw = (head: string) =>
+      new Promise<string>((resolve) => {
+        // write, not end: a half-closed socket is dropped before a slower answer is written.
+        const socket = connect(sigil.port, '127.0.0.1', () => socket.write(Buffer.concat([Buffer.from(head, 'utf8'), Buffer.from(form)])));
+        socket.setTimeout(10_000, () => socket.destroy());
+        let out = '';
+        socket.on('data', (d) => (out += d));
+        socket.on('close', () => resolve(out));
+        socket.on('error', () => resolve(out));
+      });
+    const head = (extra: string) => `POST /oidc/token HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: ${form.length}\r\n${extra}\r\n`;
+    const utf8Auth = await raw(head(`Authorization: Basic ✓東京\r\nContent-Type: ${FORM}\r\n`));
+    expect(utf8Auth).toMatch(/^HTTP\/1\.1 401 /);
+    expect(utf8Auth).toContain('"error":"invalid_client"');
+    const utf8Type = await raw(head(`Authorization: ${good}\r\nContent-Type: ${FORM}; charset=✓\r\n`));
+    expect(utf8Type).toMatch(/^HTTP\/1\.1 [24]\d\d /);
+    const control = await raw(head(`Authorization: Basic a\u0001b\r\nContent-Type: ${FORM}\r\n`));
+    expect(control).toMatch(/^HTTP\/1\.1 4\d\d /);
+    const oversized = await raw(head(`Authorization: Basic ${'A'.repeat(70_000)}\r\nContent-Type: ${FORM}\r\n`));
+    expect(oversized).toMatch(/^HTTP\/1\.1 4\d\d /);
+    expect(oversized).toContain('"error":"invalid_request"');
+    // Still alive and issuing.
+    expect((await tokenRequest(sigil, { grant_type: 'client_credentials', resource: m2m.indicator }, m2m.app)).status).toBe(200);
   });
 
   it('answers raw protocol abuse without crashing', async () => {

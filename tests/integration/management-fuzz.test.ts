@@ -1,5 +1,7 @@
 // Fuzz the Management API: for every route, malformed params, queries and bodies. Every answer is a 4xx
-// JSON error naming the problem (never a 5xx), and nothing changes: no data event is recorded.
+// JSON error naming the problem (never a 5xx), and nothing changes: no data event is recorded. Header abuse
+// (repeated Authorization or Content-Type, oversized and non-Latin-1 values) too.
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../server/management-api/routes/index.ts';
 import { openDb } from '../helpers/db.ts';
@@ -80,6 +82,65 @@ describe('Management API fuzz', () => {
       expect(requests).toBeGreaterThan(500);
       const changed = await db.auditLog.findMany({ where: { NOT: { key: { startsWith: 'ExchangeTokenBy.' } } }, orderBy: { createdAt: 'asc' }, skip: before });
       expect(changed.map((r) => `${r.key} ${JSON.stringify(r.payload).slice(0, 300)}`)).toEqual([]);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it('answers header abuse with a 4xx JSON error and changes nothing: repeated, oversized, non-Latin-1', async () => {
+    const api = await managementClient(sigil);
+    const db = openDb(sigil.databaseUrl);
+    const dataEvents = () => db.auditLog.count({ where: { NOT: { key: { startsWith: 'ExchangeTokenBy.' } } } });
+    const before = await dataEvents();
+    const body = JSON.stringify({ name: 'header-abuse', description: '' });
+    const bearer = `Bearer ${api.accessToken}`;
+    try {
+      const twice = (headers: Record<string, string | string[]>) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = httpRequest({ host: '127.0.0.1', port: sigil.port, method: 'POST', path: '/api/roles', headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
+            let text = '';
+            res.on('data', (c) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+      const repeated: Array<[Record<string, string | string[]>, string]> = [
+        [{ authorization: [bearer, bearer], 'content-type': 'application/json' }, 'authorization'],
+        [{ authorization: bearer, 'content-type': ['application/json', 'application/json'] }, 'content-type'],
+      ];
+      for (const [headers, field] of repeated) {
+        const res = await twice(headers);
+        expect(res.status, res.body).toBe(400);
+        expect(JSON.parse(res.body)).toEqual({ code: 'guard.duplicate_header', message: `The ${field} header must not be repeated.`, field });
+      }
+      const { connect } = await import('node:net');
+      const raw = (extra: string) =>
+        new Promise<string>((resolve) => {
+          const head = `POST /api/roles HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: ${body.length}\r\n${extra}\r\n`;
+          // write, not end: a half-closed socket is dropped before a slower answer is written.
+          const socket = connect(sigil.port, '127.0.0.1', () => socket.write(Buffer.concat([Buffer.from(head, 'utf8'), Buffer.from(body)])));
+          socket.setTimeout(10_000, () => socket.destroy());
+          let out = '';
+          socket.on('data', (d) => (out += d));
+          socket.on('close', () => resolve(out));
+          socket.on('error', () => resolve(out));
+        });
+      const answers = {
+        utf8Token: await raw(`Authorization: Bearer ✓${api.accessToken}\r\nContent-Type: application/json\r\n`),
+        utf8Type: await raw(`Authorization: ${bearer}\r\nContent-Type: application/json✓\r\n`),
+        control: await raw(`Authorization: ${bearer}\u0001\r\nContent-Type: application/json\r\n`),
+        oversized: await raw(`Authorization: Bearer ${'a'.repeat(70_000)}\r\nContent-Type: application/json\r\n`),
+        longToken: await raw(`Authorization: Bearer ${'a'.repeat(12_000)}\r\nContent-Type: application/json\r\n`),
+      };
+      expect(answers.utf8Token).toMatch(/^HTTP\/1\.1 401 /);
+      expect(answers.utf8Type).toMatch(/^HTTP\/1\.1 415 /);
+      expect(answers.control).toMatch(/^HTTP\/1\.1 4\d\d /);
+      expect(answers.oversized).toMatch(/^HTTP\/1\.1 4\d\d /);
+      expect(answers.longToken).toMatch(/^HTTP\/1\.1 401 /);
+      for (const [what, answer] of Object.entries(answers)) expect(answer, what).not.toMatch(/prisma|at .*\.ts:\d+|\bstack\b/i);
+      expect((await api.get('/api/roles?search=header-abuse')).body).toEqual([]);
+      expect(await dataEvents()).toBe(before);
     } finally {
       await db.$disconnect();
     }

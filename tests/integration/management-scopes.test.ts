@@ -196,3 +196,96 @@ describe('authentication failures', () => {
     expect((await res.json()).code).toBe('auth.forbidden');
   });
 });
+
+describe('current grants', () => {
+  it('removing an app\'s role takes effect on its current token at the next request', async () => {
+    const app = await appWith(['read:users']);
+    const { access_token } = await tokenFor(app, 'read:users');
+    const users = () => fetch(`${sigil.url}/api/users`, { headers: { authorization: `Bearer ${access_token}` } });
+    expect((await users()).status).toBe(200);
+    const [role] = (await api.get(`/api/applications/${app.id}/roles`)).body;
+    expect((await api.del(`/api/applications/${app.id}/roles/${role.id}`)).status).toBe(204);
+    const res = await users();
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ code: 'auth.forbidden', message: 'The application no longer holds the `read:users` scope.' });
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="Sigil", error="insufficient_scope", error_description="missing scope", scope="read:users"');
+  });
+
+  it('removing a scope from the app\'s role takes effect on its current token; the other scopes keep working', async () => {
+    const app = await appWith(['read:users', 'read:roles']);
+    const { access_token } = await tokenFor(app, 'read:users read:roles');
+    const get = (path: string) => fetch(`${sigil.url}${path}`, { headers: { authorization: `Bearer ${access_token}` } });
+    expect((await get('/api/users')).status).toBe(200);
+    const [role] = (await api.get(`/api/applications/${app.id}/roles`)).body;
+    const scopes = (await api.get(`/api/roles/${role.id}/scopes`)).body as Array<{ id: string; name: string }>;
+    const readUsers = scopes.find((s) => s.name === 'read:users')!;
+    expect((await api.del(`/api/roles/${role.id}/scopes/${readUsers.id}`)).status).toBe(204);
+    expect((await get('/api/users')).status).toBe(403);
+    expect((await get('/api/roles')).status).toBe(200);
+  });
+
+  it('a token asking for `all` is worth only what the app still holds', async () => {
+    const app = await appWith(['all']);
+    const { access_token } = await tokenFor(app, 'all');
+    const [role] = (await api.get(`/api/applications/${app.id}/roles`)).body;
+    const all = (await api.get(`/api/roles/${role.id}/scopes`)).body[0];
+    const readLogs = (await api.get(`/api/resources/${MANAGEMENT_RESOURCE_ID}/scopes?page_size=100`)).body.find((s: { name: string }) => s.name === 'read:logs');
+    expect((await api.post(`/api/roles/${role.id}/scopes`, { scopeIds: [readLogs.id] })).status).toBe(201);
+    expect((await api.del(`/api/roles/${role.id}/scopes/${all.id}`)).status).toBe(204);
+    const get = (path: string) => fetch(`${sigil.url}${path}`, { headers: { authorization: `Bearer ${access_token}` } });
+    expect((await get('/api/logs')).status).toBe(200);
+    expect((await get('/api/users')).status).toBe(403);
+  });
+});
+
+describe('the built-in "Management API access" role', () => {
+  it('cannot be deleted, and its scope set cannot change (422 with a code); nothing changes', async () => {
+    const refused = { code: 'role.cannot_modify_management_api_access' };
+    const del = await api.del('/api/roles/management-api-access');
+    expect(del.status).toBe(422);
+    expect(del.body).toMatchObject(refused);
+    const scopes = (await api.get('/api/roles/management-api-access/scopes')).body as Array<{ id: string; name: string }>;
+    expect(scopes.map((s) => s.name)).toEqual(['all']);
+    const remove = await api.del(`/api/roles/management-api-access/scopes/${scopes[0]!.id}`);
+    expect(remove.status).toBe(422);
+    expect(remove.body).toMatchObject(refused);
+    const readLogs = (await api.get(`/api/resources/${MANAGEMENT_RESOURCE_ID}/scopes?page_size=100`)).body.find((s: { name: string }) => s.name === 'read:logs');
+    const add = await api.post('/api/roles/management-api-access/scopes', { scopeIds: [readLogs.id] });
+    expect(add.status).toBe(422);
+    expect(add.body).toMatchObject(refused);
+    expect((await api.get('/api/roles/management-api-access/scopes')).body.map((s: { name: string }) => s.name)).toEqual(['all']);
+  });
+
+  it('is given back to the bootstrap app at the next start', async () => {
+    expect((await api.del('/api/applications/bootstrap-admin/roles/management-api-access')).status).toBe(204);
+    const lost = await tokenRequest(sigil, { grant_type: 'client_credentials', resource: `${sigil.url}/api`, scope: 'all' }, { id: 'bootstrap-admin', secret: sigil.env.SIGIL_BOOTSTRAP_CLIENT_SECRET! });
+    expect(lost.body.scope).toBeUndefined();
+    await sigil.restart();
+    api = await managementClient(sigil);
+    expect((await api.get('/api/applications/bootstrap-admin/roles')).body.map((r: { id: string }) => r.id)).toContain('management-api-access');
+  }, 120_000);
+});
+
+describe('issued-at', () => {
+  it('401 for a token signed with the server\'s own key whose iat is in the future (beyond a small skew)', async () => {
+    for (const k of ['DATABASE_URL', 'SIGIL_SECRET', 'SIGIL_PUBLIC_URL', 'SIGIL_DATA_DIR']) process.env[k] = sigil.env[k];
+    const { resetEnv } = await import('../../server/env.ts');
+    resetEnv();
+    const { currentSigningKey } = await import('../../server/services/signing-keys/key-set.ts');
+    const key = await currentSigningKey();
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (iat: number) =>
+      key.privateKey().then((pk) =>
+        new SignJWT({ scope: 'all', client_id: 'bootstrap-admin' })
+          .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
+          .setIssuer(`${sigil.url}/oidc`).setAudience(`${sigil.url}/api`).setSubject('bootstrap-admin')
+          .setJti(`iat-probe-${iat}`).setIssuedAt(iat).setExpirationTime(iat + 7200)
+          .sign(pk));
+    const users = `${sigil.url}/api/users`;
+    // Control: a few seconds ahead is clock skew between instances, and accepted.
+    expect((await fetch(users, { headers: { authorization: `Bearer ${await sign(now + 5)}` } })).status).toBe(200);
+    const res = await fetch(users, { headers: { authorization: `Bearer ${await sign(now + 3600)}` } });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ code: 'auth.unauthorized', message: 'The access token is invalid.' });
+  });
+});

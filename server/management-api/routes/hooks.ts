@@ -27,7 +27,7 @@ export const hookRoutes = [
   }),
   route({
     method: 'POST', path: '/api/hooks', scope: 'write:hooks', tag, summary: 'Create a webhook (a signing key is generated)',
-    body: hookCreate, response: hookResponse, status: 201, errors: [400],
+    body: hookCreate, response: hookResponse, status: 201, errors: [400, 422],
     handler: async ({ body, actor }) => ({ status: 201, body: await hooks.createHook(actor, body) }),
   }),
   route({
@@ -37,7 +37,7 @@ export const hookRoutes = [
   }),
   route({
     method: 'PATCH', path: '/api/hooks/:id', scope: 'write:hooks', tag, summary: 'Update a webhook (`config` is replaced as a whole; disabling pauses its deliveries)',
-    params, body: hookPatch, response: hookResponse, status: 200, errors: [400, 404],
+    params, body: hookPatch, response: hookResponse, status: 200, errors: [400, 404, 422],
     handler: async ({ params: p, body, actor }) => ({ body: await hooks.updateHook(actor, p.id, body) }),
   }),
   route({

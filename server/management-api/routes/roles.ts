@@ -37,7 +37,7 @@ export const roleRoutes = [
   }),
   route({
     method: 'DELETE', path: '/api/roles/:id', scope: 'write:roles', tag, summary: 'Delete a role',
-    params, status: 204, errors: [404],
+    params, status: 204, errors: [404, 422],
     handler: async ({ params: p, actor }) => (await roles.deleteRole(actor, p.id), {}),
   }),
   route({
@@ -56,7 +56,7 @@ export const roleRoutes = [
   }),
   route({
     method: 'DELETE', path: '/api/roles/:id/scopes/:scopeId', scope: 'write:roles', tag, summary: 'Remove a scope from a role',
-    params: params.extend({ scopeId: id }), status: 204, errors: [404],
+    params: params.extend({ scopeId: id }), status: 204, errors: [404, 422],
     handler: async ({ params: p, actor }) => (await roles.removeRoleScope(actor, p.id, p.scopeId), {}),
   }),
   route({

@@ -17,10 +17,13 @@ export type UserFilter = {
 
 const SEARCHED = ['id', 'username', 'primaryEmail', 'primaryPhone', 'name'] as const;
 
-/** Logto sends SQL-LIKE patterns (`%foo%`); the surrounding `%` mean "contains", which is what this does. */
+/**
+ * Logto sends SQL-LIKE patterns (`%foo%`); the surrounding `%` mean "contains", which is what this does.
+ * A search of only `%` signs has nothing inside them: it looks for those signs themselves.
+ */
 export function searchTerm(search: string | undefined): string | undefined {
-  const value = search?.replace(/^%+|%+$/g, '').trim();
-  return value || undefined;
+  const value = search?.trim();
+  return value?.replace(/^%+|%+$/g, '').trim() || value || undefined;
 }
 
 function where(filter: UserFilter): Prisma.Sql {

@@ -6,6 +6,7 @@ import { audit } from '../audit/index.ts';
 import { isOutboundError, safeRequest } from '../outbound/index.ts';
 import type { ClaimedDelivery } from './claim.ts';
 import { recordOutcome, type OutcomeData } from './outcomes.ts';
+import { headerProblem } from '../../schemas/hooks.ts';
 import { decide, type AttemptOutcome } from './policy.ts';
 import { ATTEMPT_HEADER, EVENT_ID_HEADER, LOGTO_SIGNATURE_HEADER, SIGIL_SIGNATURE_HEADER, logtoSignature, sigilSignature } from './signature.ts';
 import { openSigningKey } from './signing-key.ts';
@@ -43,7 +44,21 @@ function readBody(body: Buffer): unknown {
   }
 }
 
+/** A custom header that cannot be sent (saved before headers were checked, or edited in the database). */
+function unsendableHeader(headers: Record<string, string>): string | undefined {
+  for (const [name, value] of Object.entries(headers)) {
+    const problem = headerProblem(name, String(value));
+    if (problem) return `Custom header ${JSON.stringify(name)} ${problem}; fix the webhook's headers, then redeliver.`;
+  }
+  return undefined;
+}
+
+/** Node's http refuses to write such a request (its own validation), whatever the destination. */
+const NODE_REFUSALS = new Set(['ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN', 'ERR_HTTP_INVALID_HEADER_VALUE', 'ERR_UNESCAPED_CHARACTERS']);
+
 export async function sendSigned(input: SendInput): Promise<SendResult> {
+  const unsendable = unsendableHeader(input.headers);
+  if (unsendable) return { outcome: { kind: 'unsendable', message: unsendable }, durationMs: 0 };
   const rawBody = JSON.stringify(input.payload);
   const t = Math.floor(Date.now() / 1000);
   const headers: Record<string, string> = {
@@ -72,6 +87,10 @@ export async function sendSigned(input: SendInput): Promise<SendResult> {
       durationMs: Date.now() - started,
     };
   } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && NODE_REFUSALS.has(code)) {
+      return { outcome: { kind: 'unsendable', message: `The request cannot be sent: ${(error as Error).message}` }, durationMs: Date.now() - started };
+    }
     if (!isOutboundError(error)) throw error;
     const message = error.code === 'blocked_address' ? blockedHint(error.message) : error.message;
     return { outcome: { kind: 'error', code: error.code, message }, durationMs: Date.now() - started };
@@ -79,7 +98,7 @@ export async function sendSigned(input: SendInput): Promise<SendResult> {
 }
 
 function describe(result: SendResult): string | null {
-  if (result.outcome.kind === 'error') return result.outcome.message;
+  if (result.outcome.kind !== 'response') return result.outcome.message;
   const { status } = result.outcome;
   return status >= 200 && status <= 299 ? null : `The endpoint answered ${status}.`;
 }

@@ -6,12 +6,12 @@ import { db, type Tx } from '../../db/index.ts';
 import { env } from '../../env.ts';
 import type { Page } from '../../schemas/common.ts';
 import type { ExecutionStats } from '../../schemas/logs.ts';
-import type { HookConfig, HookCreate, HookPatch, HookResponse, HookTestBody } from '../../schemas/hooks.ts';
+import { headerProblem, type HookConfig, type HookCreate, type HookPatch, type HookResponse, type HookTestBody } from '../../schemas/hooks.ts';
 import type { Actor } from '../actor.ts';
 import { audit } from '../audit/index.ts';
 import { MASK } from '../audit/mask.ts';
 import { randomId } from '../crypto.ts';
-import { invalidInput, notFound } from '../errors.ts';
+import { invalidInput, notFound, unprocessable } from '../errors.ts';
 import { emitDataEvent } from '../events/index.ts';
 import { hookExecutionStats } from '../logs.ts';
 import { blockedReason } from '../outbound/index.ts';
@@ -60,7 +60,10 @@ function auditView(row: HookRow) {
  * again after DNS resolution at every delivery (the name may change what it resolves to).
  */
 export function checkConfig(config: HookConfig, field = 'config'): void {
-  for (const name of Object.keys(config.headers ?? {})) {
+  for (const [name, value] of Object.entries(config.headers ?? {})) {
+    const problem = headerProblem(name, value);
+    // The name goes into the field as JSON would quote it: it may be the very thing that is malformed.
+    if (problem) throw unprocessable('hook.invalid_header', `Header ${JSON.stringify(name)} ${problem}.`, `${field}.headers.${name}`);
     if (RESERVED_HEADERS.has(name.toLowerCase())) throw invalidInput(`${field}.headers.${name}`, 'is set by Sigil and cannot be overridden');
   }
   if (env().allowPrivateOutbound) return;
@@ -186,7 +189,7 @@ export async function testHook(actor: Actor, id: string, input: HookTestBody) {
         event,
         result: ok ? ('Success' as const) : ('Error' as const),
         ...(sent.response ? { response: sent.response } : {}),
-        ...(sent.outcome.kind === 'error' ? { error: sent.outcome.message } : ok ? {} : { error: `The endpoint answered ${sent.response!.statusCode}.` }),
+        ...(sent.outcome.kind !== 'response' ? { error: sent.outcome.message } : ok ? {} : { error: `The endpoint answered ${sent.response!.statusCode}.` }),
         durationMs: sent.durationMs,
       };
     }),

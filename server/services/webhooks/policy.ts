@@ -5,12 +5,15 @@
 // - Any other status (3xx: redirects are not followed, so the URL is wrong; 4xx: the receiver refuses the
 //   request as such): retrying cannot help, Dead at once. Manual redelivery is the way back.
 // - Refused destinations (private address with SIGIL_ALLOW_PRIVATE_OUTBOUND off, bad URL): Dead at once.
+// - A request that cannot even be written (a saved header Node's http refuses): Dead at once, with why.
 import type { OutboundErrorCode } from '../outbound/index.ts';
 import type { WebhookConfig } from '../../env.ts';
 
 export type AttemptOutcome =
   | { kind: 'response'; status: number; retryAfter?: string }
-  | { kind: 'error'; code: OutboundErrorCode; message: string };
+  | { kind: 'error'; code: OutboundErrorCode; message: string }
+  /** Nothing was sent and nothing ever will be: the request itself is malformed. */
+  | { kind: 'unsendable'; message: string };
 
 export type Decision =
   | { next: 'Delivered' }
@@ -49,7 +52,7 @@ export function decide(
     if (!isRetryableStatus(outcome.status)) {
       return { next: 'Dead', reason: `The endpoint answered ${outcome.status}; only 408, 429 and 5xx are retried.` };
     }
-  } else if (!RETRYABLE_ERRORS.has(outcome.code)) {
+  } else if (outcome.kind === 'unsendable' || !RETRYABLE_ERRORS.has(outcome.code)) {
     return { next: 'Dead', reason: outcome.message };
   }
   if (attempt >= config.maxAttempts) return { next: 'Dead', reason: `Gave up after ${attempt} attempts.` };
