@@ -35,6 +35,12 @@ const schema = z.object({
   /** Protects /api/cron/* on Vercel (Vercel sends it as a Bearer token). */
   CRON_SECRET: z.string().min(16).optional(),
   SIGIL_WEBHOOK_DISPATCHER: bool.default(true),
+  /** Worker threads that run claims scripts (each holds up to 4 runs, one computing at a time). Default: 2 cores. */
+  SIGIL_SANDBOX_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Timeouts of one script version within a minute that trip its circuit breaker (0: never trip). */
+  SIGIL_SANDBOX_BREAKER_TIMEOUTS: z.coerce.number().int().min(0).max(1000).default(3),
+  /** How long a tripped script is not run before one trial run (ms). */
+  SIGIL_SANDBOX_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(24 * 3600_000).default(60_000),
   SIGIL_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -56,6 +62,7 @@ export type Env = {
   consoleSessionMaxAge: number;
   cronSecret?: string;
   webhookDispatcher: boolean;
+  sandbox: { workers: number; breakerTimeouts: number; breakerCooldownMs: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 };
 
@@ -117,6 +124,7 @@ export function loadEnv(source: NodeJS.ProcessEnv): Env {
     consoleSessionMaxAge: v.SIGIL_CONSOLE_SESSION_MAX_AGE,
     cronSecret: v.CRON_SECRET,
     webhookDispatcher: v.SIGIL_WEBHOOK_DISPATCHER,
+    sandbox: { workers: v.SIGIL_SANDBOX_WORKERS, breakerTimeouts: v.SIGIL_SANDBOX_BREAKER_TIMEOUTS, breakerCooldownMs: v.SIGIL_SANDBOX_BREAKER_COOLDOWN_MS },
     logLevel: v.SIGIL_LOG_LEVEL,
   };
 }

@@ -89,7 +89,12 @@ export const jwtCustomizerTest = z.discriminatedUnion('tokenType', [
 ]);
 export type JwtCustomizerTest = z.infer<typeof jwtCustomizerTest>;
 
-export const SCRIPT_FAILURE_KINDS = ['syntax', 'runtime', 'timeout', 'memory', 'denied', 'invalid_result'] as const;
+/**
+ * How a run failed. `busy`: no sandbox worker was free before the run's deadline (the script did not
+ * run). `tripped`: issuance only, the script version timed out repeatedly and its circuit breaker is
+ * open (the script was not run).
+ */
+export const SCRIPT_FAILURE_KINDS = ['syntax', 'runtime', 'timeout', 'memory', 'denied', 'invalid_result', 'busy', 'tripped'] as const;
 export type ScriptFailureKind = (typeof SCRIPT_FAILURE_KINDS)[number];
 
 /** The 422/403 body of a failed test run: Logto's `{ code, message }` plus where and how it failed. */
