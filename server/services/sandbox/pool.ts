@@ -21,6 +21,7 @@ import { env } from '../../env.ts';
 import { FetchBridge } from './fetch-bridge.ts';
 import type { HostMessage, WorkerData, WorkerMessage, WorkerOutcome, WorkerStats } from './protocol.ts';
 import type { SandboxLimits } from './types.ts';
+import { sourceBundle } from './source-bundle.ts';
 import { compileQuickJsWasm } from './wasm.ts';
 
 /** Runs one worker may hold at once (only one of them computing): parked runs await fetch outcomes. */
@@ -82,7 +83,6 @@ const EMPTY_STATS: WorkerStats = {
 const BUSY = 'The script sandbox is busy; try again';
 
 let slots: Slot[] | null = null;
-let wasm: Promise<WebAssembly.Module | null> | null = null;
 const queue: Job[] = [];
 let nextId = 1;
 let failedStarts = 0;
@@ -99,11 +99,22 @@ const MAX_AFFINITY = 64;
 const retired: WorkerStats = { ...EMPTY_STATS };
 const counters = { started: 0, terminated: 0, busy: 0, overruns: 0 };
 
-function spawn(index: number, module: WebAssembly.Module | null): void {
-  // Why this URL form and a .mjs entry: see worker/entry.mjs (it must load under tsx, vitest and Next's build).
-  const worker = new Worker(new URL('./worker/entry.mjs', import.meta.url), {
-    workerData: { wasmModule: module } satisfies WorkerData,
-  });
+/**
+ * True when this module runs from its TypeScript source (tsx, vitest): Node gives real modules
+ * import.meta.dirname, while Next's bundler gives its modules an import.meta without it.
+ */
+const FROM_SOURCES = typeof import.meta.dirname === 'string';
+
+/** What every worker starts from: the compiled QuickJS module, and (from sources) the bundled entry. */
+type Boot = { module: WebAssembly.Module | null; entry: URL | null };
+let boot: Promise<Boot> | null = null;
+
+function spawn(index: number, { module, entry }: Boot): void {
+  const options = { workerData: { wasmModule: module } satisfies WorkerData };
+  // From sources: the entry bundled by source-bundle.ts. In Next's build: this exact `new Worker(new
+  // URL(...))` form is what Turbopack recognises to bundle worker/entry.mjs (and what it imports) as a
+  // worker chunk of the build; see entry.mjs. It is also the fallback when bundling from sources failed.
+  const worker = entry ? new Worker(entry, options) : new Worker(new URL('./worker/entry.mjs', import.meta.url), options);
   worker.unref();
   counters.started++;
   const slot: Slot = { worker, ready: false, retired: false, runs: new Map(), computing: 0, stats: null };
@@ -117,7 +128,7 @@ function spawn(index: number, module: WebAssembly.Module | null): void {
     // Crashed (not terminated by us): fail what it held and start another, backing off if it never started.
     const delay = slot.ready ? 0 : Math.min(RESTART_MAX_MS, RESTART_MIN_MS * 2 ** failedStarts++);
     retire(slot, 'runtime', 'Sandbox failure: the script worker stopped');
-    const timer = setTimeout(() => spawn(index, module), delay);
+    const timer = setTimeout(() => void boot!.then((b) => spawn(index, b)), delay);
     timer.unref();
   });
 }
@@ -125,9 +136,9 @@ function spawn(index: number, module: WebAssembly.Module | null): void {
 function start(): Slot[] {
   if (slots) return slots;
   slots = new Array<Slot>(env().sandbox.workers);
-  wasm ??= compileQuickJsWasm();
-  void wasm.then((module) => {
-    for (let i = 0; i < slots!.length; i++) spawn(i, module);
+  boot ??= Promise.all([compileQuickJsWasm(), FROM_SOURCES ? sourceBundle() : null]).then(([module, entry]) => ({ module, entry }));
+  void boot.then((b) => {
+    for (let i = 0; i < slots!.length; i++) spawn(i, b);
   });
   return slots;
 }
@@ -146,7 +157,7 @@ function terminate(slot: Slot): void {
   retire(slot, 'busy', 'The script sandbox restarted while this script was waiting; try again');
   counters.terminated++;
   void slot.worker.terminate();
-  if (index !== -1) void wasm!.then((module) => spawn(index, module));
+  if (index !== -1) void boot!.then((b) => spawn(index, b));
 }
 
 function post(slot: Slot, message: HostMessage): void {

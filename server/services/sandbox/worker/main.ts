@@ -3,6 +3,7 @@
 // awaits fetch() asks the server thread to perform it and parks, freeing the thread for another run.
 // Whatever a script does here (loop, allocate, recurse) costs this thread only: the server thread keeps
 // answering, and terminates this worker if a run has not answered by its deadline (plus a small grace).
+import './nice.ts'; // first: the rest of this worker's start-up already runs at its lower priority
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HostMessage, WorkerData, WorkerMessage, WorkerOutcome, WorkerStats } from '../protocol.ts';
 import { redactor, type Redact } from '../redact.ts';
