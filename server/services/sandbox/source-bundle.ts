@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 
 let bundle: Promise<URL | null> | null = null;
 
@@ -26,7 +26,8 @@ async function build(): Promise<URL | null> {
     // Not a static import: Next's build must not pull esbuild in (it never runs this function).
     const esbuild = await import(/* turbopackIgnore: true */ /* webpackIgnore: true */ 'esbuild');
     const result = await esbuild.build({
-      entryPoints: [fileURLToPath(new URL('./worker/main.ts', import.meta.url))],
+      // A path, not new URL(..., import.meta.url): Turbopack would copy main.ts into the build as an asset.
+      entryPoints: [join(import.meta.dirname, 'worker', 'main.ts')],
       bundle: true,
       platform: 'node',
       format: 'esm',
