@@ -1,10 +1,13 @@
 // The sandbox worker pool: claims scripts run in worker threads, never on the server's event loop, so a
 // script that loops, allocates or recurses costs its worker and nothing else.
 //
-// - SIGIL_SANDBOX_WORKERS workers (default 2). A worker holds up to RUNS_PER_WORKER runs, of which at
-//   most one computes at a time: a run goes to a worker only when none of that worker's runs is
-//   computing (the others, if any, are parked waiting for fetch outcomes). Otherwise it waits in a FIFO
-//   queue, never beyond its own deadline: then it fails as `busy` (a typed failure, not a hang).
+// - SIGIL_SANDBOX_WORKERS workers (default 2). A worker holds up to RUNS_PER_WORKER runs; it computes
+//   one at a time and the others are parked (awaiting fetch outcomes) or queued behind it. A run is
+//   queued behind another only while that one is young (PIPELINE_MS): typical runs take ~0.1 ms, and
+//   not waiting for the server thread to read each answer before sending the next run is what keeps a
+//   busy server from serialising its scripts. A run that computes longer is suspect (it may loop), so
+//   nothing more is queued behind it. A run no worker can take waits in a FIFO queue, never beyond its
+//   own deadline: then it fails as `busy` (a typed failure, not a hang).
 // - One deadline per run, from the request for it: waiting for a worker counts, so a script can delay
 //   a request by at most its time limit. Once per pool, waiting for its first worker to start (~0.1 s
 //   from Next's build, up to ~1 s from TypeScript sources on a busy machine) does not count:
@@ -26,6 +29,8 @@ import { compileQuickJsWasm } from './wasm.ts';
 
 /** Runs one worker may hold at once (only one of them computing): parked runs await fetch outcomes. */
 const RUNS_PER_WORKER = 4;
+/** A worker takes another run while each run it is computing was sent less than this ago. */
+const PIPELINE_MS = 20;
 /** After a run's deadline, how long its worker has to answer before it is terminated. */
 export const GRACE_MS = 50;
 /** Runs waiting for a worker, per worker; beyond that a run fails as busy at once. */
@@ -64,6 +69,8 @@ type Job = {
   done: boolean;
   /** Queued before the pool's first worker was ready (see FIRST_START_TIMEOUT_MS). */
   firstStart: boolean;
+  /** performance.now() when it was sent to its worker (last resumed, once parked). */
+  sentAt: number;
 };
 
 type Slot = {
@@ -186,12 +193,25 @@ function busy(job: Job): void {
   finish(job, { ok: false, kind: 'busy', message: BUSY });
 }
 
-const free = (s: Slot | undefined): s is Slot => !!s && s.ready && !s.retired && s.computing === 0 && s.runs.size < RUNS_PER_WORKER;
+/** The worker can take another run: room left, and nothing it computes has been at it for long. */
+function free(slot: Slot | undefined, now: number): slot is Slot {
+  if (!slot || !slot.ready || slot.retired || slot.runs.size >= RUNS_PER_WORKER) return false;
+  if (slot.computing === 0) return true;
+  for (const job of slot.runs.values()) if (!job.parked && now - job.sentAt >= PIPELINE_MS) return false;
+  return true;
+}
 
-/** A free worker for the run: the one that ran its script last (it has the script warm), else the first. */
+/**
+ * A worker for the run: the one that ran its script last (it has the script warm), else the one
+ * computing least (the first of those).
+ */
 function available(job: Job): Slot | undefined {
+  const now = performance.now();
   const preferred = job.run.warm ? affinity.get(job.run.script) : undefined;
-  return free(preferred) ? preferred : slots?.find(free);
+  if (free(preferred, now)) return preferred;
+  let best: Slot | undefined;
+  for (const slot of slots ?? []) if (free(slot, now) && (!best || slot.computing < best.computing)) best = slot;
+  return best;
 }
 
 function pump(): void {
@@ -216,6 +236,7 @@ function dispatch(job: Job, slot: Slot): void {
   slot.computing++;
   if (slot.runs.size === 1) slot.worker.ref();
   job.timer = setTimeout(() => overrun(job), remaining + GRACE_MS);
+  job.sentAt = performance.now();
   const { warm, script, inputJson, environmentJson, limits, deadline } = job.run;
   post(slot, { type: 'run', id: job.id, warm, script, inputJson, environmentJson, limits, deadlineAt: performance.timeOrigin + deadline });
 }
@@ -235,6 +256,7 @@ function sendFetched(job: Job): void {
   if (job.parked) {
     job.parked = false;
     job.slot.computing++;
+    job.sentAt = performance.now();
   }
   job.fetchedSent++;
   post(job.slot, { type: 'fetched', id: job.id, outcomes });
@@ -276,12 +298,13 @@ export function runInPool(run: PoolRun): Promise<WorkerOutcome> {
   return new Promise((resolve) => {
     const pool = start();
     const firstStart = !everReady;
-    const job: Job = { id: nextId++, run, resolve, slot: null, timer: null, parked: false, fetchedSent: 0, bridge: null, done: false, firstStart };
+    const job: Job = { id: nextId++, run, resolve, slot: null, timer: null, parked: false, fetchedSent: 0, bridge: null, done: false, firstStart, sentAt: 0 };
     const remaining = firstStart ? FIRST_START_TIMEOUT_MS : run.deadline - performance.now();
     if (remaining <= 0 || queue.length >= pool.length * QUEUE_PER_WORKER) return busy(job);
+    const slot = queue.length === 0 ? available(job) : undefined;
+    if (slot) return dispatch(job, slot);
     queue.push(job);
     job.timer = setTimeout(() => busy(job), remaining);
-    pump();
   });
 }
 
