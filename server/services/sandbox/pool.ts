@@ -11,21 +11,21 @@
 // - One deadline per run, from the request for it: waiting for a worker counts, so a script can delay
 //   a request by at most its time limit. Once per pool, waiting for its first worker to start (~0.1 s
 //   from Next's build, up to ~1 s from TypeScript sources on a busy machine) does not count:
-//   startSandbox() begins that early, when a script is configured. The worker's interrupt handler normally ends a runaway run at
-//   the deadline; if a run has not answered by deadline + GRACE_MS (an operation QuickJS cannot
-//   interrupt, such as a huge BigInt's toString), the run fails as `timeout`, its worker is terminated
-//   and replaced. Other runs parked on that worker fail as `busy`.
+//   startSandbox() begins that early, when a script is configured.
+// - The worker's interrupt handler normally ends a runaway run at the deadline; if a run has not
+//   answered by deadline + GRACE_MS (an operation QuickJS cannot interrupt, such as a huge BigInt's
+//   toString), the run fails as `timeout`, its worker is terminated and replaced (workers.ts). Other
+//   runs held by that worker fail as `busy`.
 // - A run's fetches are performed here, by FetchBridge, under the run's limits.
 // - Workers are unref'd while idle, so the pool never keeps a process alive on its own.
 // State is per module instance: the self-hosted server's protocol graph and Next's graph each get a
 // pool of their own, started on first use.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { env } from '../../env.ts';
 import { FetchBridge } from './fetch-bridge.ts';
-import type { HostMessage, WorkerData, WorkerMessage, WorkerOutcome, WorkerStats } from './protocol.ts';
+import type { HostMessage, WorkerMessage, WorkerOutcome, WorkerStats } from './protocol.ts';
 import type { SandboxLimits } from './types.ts';
-import { sourceBundle } from './source-bundle.ts';
-import { compileQuickJsWasm } from './wasm.ts';
+import { bootWorkers, newWorker, StatsBook, type Boot } from './workers.ts';
 
 /** Runs one worker may hold at once (only one of them computing): parked runs await fetch outcomes. */
 const RUNS_PER_WORKER = 4;
@@ -83,9 +83,6 @@ type Slot = {
   stats: WorkerStats | null;
 };
 
-const EMPTY_STATS: WorkerStats = {
-  enginesCreated: 0, enginesDiscarded: 0, enginesLive: 0, warm: 0, warmBuilt: 0, warmDiscarded: 0, coldFallbacks: 0, failingKeys: 0,
-};
 
 const BUSY = 'The script sandbox is busy; try again';
 
@@ -102,27 +99,11 @@ let everReady = false;
  */
 const affinity = new Map<string, Slot>();
 const MAX_AFFINITY = 64;
-/** Counters of terminated workers (cumulative ones only), so stats survive replacements. */
-const retired: WorkerStats = { ...EMPTY_STATS };
+const stats = new StatsBook();
 const counters = { started: 0, terminated: 0, busy: 0, overruns: 0 };
 
-/**
- * True when this module runs from its TypeScript source (tsx, vitest): Node gives real modules
- * import.meta.dirname, while Next's bundler gives its modules an import.meta without it.
- */
-const FROM_SOURCES = typeof import.meta.dirname === 'string';
-
-/** What every worker starts from: the compiled QuickJS module, and (from sources) the bundled entry. */
-type Boot = { module: WebAssembly.Module | null; entry: URL | null };
-let boot: Promise<Boot> | null = null;
-
-function spawn(index: number, { module, entry }: Boot): void {
-  const options = { workerData: { wasmModule: module } satisfies WorkerData };
-  // From sources: the entry bundled by source-bundle.ts. In Next's build: this exact `new Worker(new
-  // URL(...))` form is what Turbopack recognises to bundle worker/entry.mjs (and what it imports) as a
-  // worker chunk of the build; see entry.mjs. It is also the fallback when bundling from sources failed.
-  const worker = entry ? new Worker(entry, options) : new Worker(new URL('./worker/entry.mjs', import.meta.url), options);
-  worker.unref();
+function spawn(index: number, boot: Boot): void {
+  const worker = newWorker(boot);
   counters.started++;
   const slot: Slot = { worker, ready: false, retired: false, runs: new Map(), computing: 0, stats: null };
   slots![index] = slot;
@@ -135,7 +116,7 @@ function spawn(index: number, { module, entry }: Boot): void {
     // Crashed (not terminated by us): fail what it held and start another, backing off if it never started.
     const delay = slot.ready ? 0 : Math.min(RESTART_MAX_MS, RESTART_MIN_MS * 2 ** failedStarts++);
     retire(slot, 'runtime', 'Sandbox failure: the script worker stopped');
-    const timer = setTimeout(() => void boot!.then((b) => spawn(index, b)), delay);
+    const timer = setTimeout(() => void bootWorkers().then((b) => spawn(index, b)), delay);
     timer.unref();
   });
 }
@@ -143,8 +124,7 @@ function spawn(index: number, { module, entry }: Boot): void {
 function start(): Slot[] {
   if (slots) return slots;
   slots = new Array<Slot>(env().sandbox.workers);
-  boot ??= Promise.all([compileQuickJsWasm(), FROM_SOURCES ? sourceBundle() : null]).then(([module, entry]) => ({ module, entry }));
-  void boot.then((b) => {
+  void bootWorkers().then((b) => {
     for (let i = 0; i < slots!.length; i++) spawn(i, b);
   });
   return slots;
@@ -153,8 +133,7 @@ function start(): Slot[] {
 /** Takes a worker out of service: its runs fail with `kind`, its counters are kept. */
 function retire(slot: Slot, kind: 'busy' | 'runtime', message: string): void {
   slot.retired = true;
-  const s = slot.stats ?? EMPTY_STATS;
-  for (const key of ['enginesCreated', 'enginesDiscarded', 'warmBuilt', 'warmDiscarded', 'coldFallbacks'] as const) retired[key] += s[key];
+  stats.retire(slot.stats);
   for (const job of [...slot.runs.values()]) finish(job, { ok: false, kind, message });
 }
 
@@ -164,7 +143,7 @@ function terminate(slot: Slot): void {
   retire(slot, 'busy', 'The script sandbox restarted while this script was waiting; try again');
   counters.terminated++;
   void slot.worker.terminate();
-  if (index !== -1) void boot!.then((b) => spawn(index, b));
+  if (index !== -1) void bootWorkers().then((b) => spawn(index, b));
 }
 
 function post(slot: Slot, message: HostMessage): void {
@@ -315,12 +294,6 @@ export function startSandbox(): void {
 
 /** Pool bookkeeping, for tests and diagnostics: counters of every worker so far, live and retired. */
 export function poolStats(): WorkerStats & { workers: number; warmPerWorker: number[]; started: number; terminated: number; busy: number; overruns: number; queued: number } {
-  const total: WorkerStats = { ...retired, enginesLive: 0, warm: 0, failingKeys: 0 };
-  const warmPerWorker: number[] = [];
-  for (const slot of slots ?? []) {
-    if (!slot || slot.retired || !slot.stats) continue;
-    for (const key of Object.keys(total) as Array<keyof WorkerStats>) total[key] += slot.stats[key];
-    warmPerWorker.push(slot.stats.warm);
-  }
-  return { ...total, workers: slots?.length ?? 0, warmPerWorker, ...counters, queued: queue.length };
+  const live = (slots ?? []).filter((slot) => slot && !slot.retired && slot.stats).map((slot) => slot.stats!);
+  return { ...stats.total(live), workers: slots?.length ?? 0, warmPerWorker: live.map((s) => s.warm), ...counters, queued: queue.length };
 }
