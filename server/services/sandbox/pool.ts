@@ -220,10 +220,23 @@ function dispatch(job: Job, slot: Slot): void {
   post(slot, { type: 'run', id: job.id, warm, script, inputJson, environmentJson, limits, deadlineAt: performance.timeOrigin + deadline });
 }
 
+/** The run a worker is computing: it runs them in the order they were sent (Map order), parked ones aside. */
+function computingRun(slot: Slot): Job | undefined {
+  for (const job of slot.runs.values()) if (!job.parked) return job;
+  return undefined;
+}
+
+/** A run's deadline + GRACE_MS passed without an answer. */
 function overrun(job: Job): void {
   if (job.done || !job.slot) return;
-  counters.overruns++;
   const slot = job.slot;
+  if (computingRun(slot) !== job) {
+    // Still queued behind another run of this worker (one with a later deadline): it never started, so
+    // this is not its script's timeout, and its worker must not die for it. The worker skips it later.
+    busy(job);
+    return pump();
+  }
+  counters.overruns++;
   finish(job, { ok: false, kind: 'timeout', message: 'Script exceeded its time limit' });
   terminate(slot);
   pump();
