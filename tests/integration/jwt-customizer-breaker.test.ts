@@ -2,7 +2,7 @@
 // that times out 3 times within a minute is tripped (audited as JwtCustomizer.Tripped, visible in the
 // GET of its configuration and in the console's tRPC query); while tripped it is not run and tokens are
 // issued without its claims (or refused with server_error under blockIssuanceOnError); after the
-// cool-down (1.5 s here, SIGIL_SANDBOX_BREAKER_COOLDOWN_MS) one trial run decides: a timeout trips it
+// cool-down (2.5 s here, SIGIL_SANDBOX_BREAKER_COOLDOWN_MS) one trial run decides: a timeout trips it
 // again, a success closes it (JwtCustomizer.Recovered). Saving the script resets it.
 //
 // Whether the script loops is decided by a small control server on 127.0.0.1 that the script fetches,
@@ -15,7 +15,7 @@ import type { Db } from '../../server/db/index.ts';
 import { openDb } from '../helpers/db.ts';
 import { setupM2M, startSigil, tokenRequest, type Sigil } from '../helpers/sigil.ts';
 
-const COOLDOWN_MS = 1500;
+const COOLDOWN_MS = 2500;
 const CC = '/api/configs/jwt-customizer/client-credentials';
 const ADMIN = { email: 'breaker-admin@example.com', password: 'correct horse battery staple' };
 const SCRIPT = `async function getCustomJwtClaims({ environmentVariables }) {
@@ -45,6 +45,7 @@ beforeAll(async () => {
   });
   m2m = await setupM2M(sigil);
   db = openDb(sigil.databaseUrl);
+  expect(await consoleBreaker()).toBeNull(); // signs in now, so later checks are quick
 });
 afterAll(async () => {
   await db?.$disconnect();
@@ -72,8 +73,9 @@ async function save(extra: Record<string, unknown> = {}) {
 
 const cookiesOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
 
-/** The console's view: tRPC jwtCustomizer.get as a signed-in administrator. */
-async function consoleBreaker() {
+let consoleCookie = '';
+
+async function signIn(): Promise<string> {
   const csrf = await fetch(`${sigil.url}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const signIn = await fetch(`${sigil.url}/api/auth/callback/credentials`, {
@@ -82,10 +84,16 @@ async function consoleBreaker() {
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(csrf), origin: sigil.url },
     body: new URLSearchParams({ csrfToken, email: ADMIN.email, password: ADMIN.password, json: 'true' }).toString(),
   });
+  return cookiesOf(signIn);
+}
+
+/** The console's view: tRPC jwtCustomizer.get as a signed-in administrator. */
+async function consoleBreaker() {
+  consoleCookie ||= await signIn();
   const input = encodeURIComponent(JSON.stringify({ tokenType: 'client-credentials' }));
-  const res = await fetch(`${sigil.url}/api/trpc/jwtCustomizer.get?input=${input}`, { headers: { cookie: cookiesOf(signIn), origin: sigil.url } });
+  const res = await fetch(`${sigil.url}/api/trpc/jwtCustomizer.get?input=${input}`, { headers: { cookie: consoleCookie, origin: sigil.url } });
   expect(res.status).toBe(200);
-  return ((await res.json()) as { result: { data: { customizer: { breaker: unknown } } } }).result.data.customizer.breaker;
+  return ((await res.json()) as { result: { data: { customizer: { breaker: unknown } | null } } }).result.data.customizer?.breaker ?? null;
 }
 
 describe('circuit breaker', () => {
@@ -106,7 +114,7 @@ describe('circuit breaker', () => {
       result: 'Error',
       tokenType: 'client-credentials',
       reason: 'timed out 3 times within 60 s',
-      error: { code: 'tripped', description: 'The client-credentials claims script timed out 3 times within 60 s: not run for 1.5 s, then one trial run' },
+      error: { code: 'tripped', description: 'The client-credentials claims script timed out 3 times within 60 s: not run for 2.5 s, then one trial run' },
       timeouts: 3,
       cooldownMs: COOLDOWN_MS,
     });
@@ -127,7 +135,8 @@ describe('circuit breaker', () => {
     expect(get.body.circuitBreaker.retryAt - get.body.circuitBreaker.trippedAt).toBeGreaterThanOrEqual(COOLDOWN_MS - 50);
     // The list keeps Logto's shape.
     expect(Object.keys((await m2m.api.get('/api/configs/jwt-customizer')).body[0].value)).not.toContain('circuitBreaker');
-    expect(await consoleBreaker()).toMatchObject({ state: 'open', reason: 'timed out 3 times within 60 s' });
+    // The cool-down may be over by now on a slow machine: then it says a trial is next.
+    expect(await consoleBreaker()).toMatchObject({ state: expect.stringMatching(/^(open|trial)$/), reason: 'timed out 3 times within 60 s' });
   });
 
   it('after the cool-down one trial runs: a timeout trips it again, and other requests meanwhile stay tripped', async () => {
