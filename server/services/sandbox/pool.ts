@@ -3,11 +3,12 @@
 //
 // - SIGIL_SANDBOX_WORKERS workers (default 2). A worker holds up to RUNS_PER_WORKER runs; it computes
 //   one at a time and the others are parked (awaiting fetch outcomes) or queued behind it. A run is
-//   queued behind another only while that one is young (PIPELINE_MS): typical runs take ~0.1 ms, and
+//   queued behind another only while that one is young (SUSPECT_MS): typical runs take ~0.1 ms, and
 //   not waiting for the server thread to read each answer before sending the next run is what keeps a
-//   busy server from serialising its scripts. A run that computes longer is suspect (it may loop), so
-//   nothing more is queued behind it. A run no worker can take waits in a FIFO queue, never beyond its
-//   own deadline: then it fails as `busy` (a typed failure, not a hang).
+//   busy server from serialising its scripts. A run that computes longer is suspect (it may loop):
+//   nothing more is queued behind it, and its worker's priority is lowered (priority.ts) until it is
+//   idle again. A run no worker can take waits in a FIFO queue, never beyond its own deadline: then it
+//   fails as `busy` (a typed failure, not a hang).
 // - One deadline per run, from the request for it: waiting for a worker counts, so a script can delay
 //   a request by at most its time limit. Once per pool, waiting for its first worker to start (~0.1 s
 //   from Next's build, up to ~1 s from TypeScript sources on a busy machine) does not count:
@@ -25,12 +26,16 @@ import { env } from '../../env.ts';
 import { FetchBridge } from './fetch-bridge.ts';
 import type { HostMessage, WorkerMessage, WorkerOutcome, WorkerStats } from './protocol.ts';
 import type { SandboxLimits } from './types.ts';
+import { renice, SUSPECT_NICE } from './priority.ts';
 import { bootWorkers, newWorker, StatsBook, type Boot } from './workers.ts';
 
 /** Runs one worker may hold at once (only one of them computing): parked runs await fetch outcomes. */
 const RUNS_PER_WORKER = 4;
-/** A worker takes another run while each run it is computing was sent less than this ago. */
-const PIPELINE_MS = 20;
+/**
+ * A run computing for longer is suspect: its worker takes no more runs and yields the CPU. A typical
+ * run takes ~0.1 ms; this leaves room for a busy server thread to be late reading answers.
+ */
+const SUSPECT_MS = 20;
 /** After a run's deadline, how long its worker has to answer before it is terminated. */
 export const GRACE_MS = 50;
 /** Runs waiting for a worker, per worker; beyond that a run fails as busy at once. */
@@ -81,6 +86,12 @@ type Slot = {
   /** Runs of this worker that are not parked. */
   computing: number;
   stats: WorkerStats | null;
+  /** Thread id (Linux), for priority changes. */
+  tid: number | null;
+  /** Its priority was lowered for a suspect run. */
+  niced: boolean;
+  /** Takes no more runs; replaced once idle (its priority could not be raised again). */
+  draining: boolean;
 };
 
 
@@ -100,12 +111,12 @@ let everReady = false;
 const affinity = new Map<string, Slot>();
 const MAX_AFFINITY = 64;
 const stats = new StatsBook();
-const counters = { started: 0, terminated: 0, busy: 0, overruns: 0 };
+const counters = { started: 0, terminated: 0, busy: 0, overruns: 0, niced: 0, recycled: 0 };
 
 function spawn(index: number, boot: Boot): void {
   const worker = newWorker(boot);
   counters.started++;
-  const slot: Slot = { worker, ready: false, retired: false, runs: new Map(), computing: 0, stats: null };
+  const slot: Slot = { worker, ready: false, retired: false, runs: new Map(), computing: 0, stats: null, tid: null, niced: false, draining: false };
   slots![index] = slot;
   worker.on('message', (message: WorkerMessage) => onMessage(slot, message));
   worker.on('error', (error) => {
@@ -146,6 +157,29 @@ function terminate(slot: Slot): void {
   if (index !== -1) void bootWorkers().then((b) => spawn(index, b));
 }
 
+/** Replaces an idle worker that cannot get its normal priority back. */
+function recycle(slot: Slot): void {
+  const index = slots!.indexOf(slot);
+  retire(slot, 'busy', BUSY);
+  counters.recycled++;
+  void slot.worker.terminate();
+  if (index !== -1) void bootWorkers().then((b) => spawn(index, b));
+}
+
+/** A worker niced for a suspect run goes back to normal priority once it computes nothing. */
+function restorePriority(slot: Slot): void {
+  if (slot.draining) {
+    if (slot.runs.size === 0) recycle(slot);
+    return;
+  }
+  if (!slot.niced || slot.computing > 0) return;
+  if (slot.tid !== null && renice(slot.tid, 0)) slot.niced = false;
+  else {
+    slot.draining = true;
+    if (slot.runs.size === 0) recycle(slot);
+  }
+}
+
 function post(slot: Slot, message: HostMessage): void {
   slot.worker.postMessage(message);
 }
@@ -160,6 +194,7 @@ function finish(job: Job, outcome: WorkerOutcome): void {
     slot.runs.delete(job.id);
     if (!job.parked) slot.computing--;
     if (slot.runs.size === 0) slot.worker.unref();
+    if (!slot.retired && (slot.niced || slot.draining)) restorePriority(slot);
   } else {
     const i = queue.indexOf(job);
     if (i !== -1) queue.splice(i, 1);
@@ -174,9 +209,9 @@ function busy(job: Job): void {
 
 /** The worker can take another run: room left, and nothing it computes has been at it for long. */
 function free(slot: Slot | undefined, now: number): slot is Slot {
-  if (!slot || !slot.ready || slot.retired || slot.runs.size >= RUNS_PER_WORKER) return false;
+  if (!slot || !slot.ready || slot.retired || slot.draining || slot.runs.size >= RUNS_PER_WORKER) return false;
   if (slot.computing === 0) return true;
-  for (const job of slot.runs.values()) if (!job.parked && now - job.sentAt >= PIPELINE_MS) return false;
+  for (const job of slot.runs.values()) if (!job.parked && now - job.sentAt >= SUSPECT_MS) return false;
   return true;
 }
 
@@ -214,7 +249,8 @@ function dispatch(job: Job, slot: Slot): void {
   slot.runs.set(job.id, job);
   slot.computing++;
   if (slot.runs.size === 1) slot.worker.ref();
-  job.timer = setTimeout(() => overrun(job), remaining + GRACE_MS);
+  const killIn = remaining + GRACE_MS;
+  job.timer = killIn > SUSPECT_MS ? setTimeout(() => suspect(job, killIn - SUSPECT_MS), SUSPECT_MS) : setTimeout(() => overrun(job), killIn);
   job.sentAt = performance.now();
   const { warm, script, inputJson, environmentJson, limits, deadline } = job.run;
   post(slot, { type: 'run', id: job.id, warm, script, inputJson, environmentJson, limits, deadlineAt: performance.timeOrigin + deadline });
@@ -224,6 +260,18 @@ function dispatch(job: Job, slot: Slot): void {
 function computingRun(slot: Slot): Job | undefined {
   for (const job of slot.runs.values()) if (!job.parked) return job;
   return undefined;
+}
+
+/** SUSPECT_MS after it was sent, a run is still out: if its worker is computing it, that worker yields. */
+function suspect(job: Job, killIn: number): void {
+  if (job.done || !job.slot) return;
+  job.timer = setTimeout(() => overrun(job), killIn);
+  const slot = job.slot;
+  if (slot.niced || slot.tid === null || computingRun(slot) !== job) return;
+  if (renice(slot.tid, SUSPECT_NICE)) {
+    slot.niced = true;
+    counters.niced++;
+  }
 }
 
 /** A run's deadline + GRACE_MS passed without an answer. */
@@ -237,6 +285,7 @@ function overrun(job: Job): void {
     return pump();
   }
   counters.overruns++;
+  slot.retired = true; // no more runs, no priority changes: it is terminated below
   finish(job, { ok: false, kind: 'timeout', message: 'Script exceeded its time limit' });
   terminate(slot);
   pump();
@@ -258,6 +307,7 @@ function onMessage(slot: Slot, message: WorkerMessage): void {
   if (slot.retired) return;
   if (message.type === 'ready') {
     slot.ready = true;
+    slot.tid = message.tid;
     everReady = true;
     failedStarts = 0;
     return pump();
@@ -306,7 +356,9 @@ export function startSandbox(): void {
 }
 
 /** Pool bookkeeping, for tests and diagnostics: counters of every worker so far, live and retired. */
-export function poolStats(): WorkerStats & { workers: number; warmPerWorker: number[]; started: number; terminated: number; busy: number; overruns: number; queued: number } {
-  const live = (slots ?? []).filter((slot) => slot && !slot.retired && slot.stats).map((slot) => slot.stats!);
-  return { ...stats.total(live), workers: slots?.length ?? 0, warmPerWorker: live.map((s) => s.warm), ...counters, queued: queue.length };
+export function poolStats(): WorkerStats & { workers: number; ready: number; warmPerWorker: number[]; queued: number } & typeof counters {
+  const active = (slots ?? []).filter((slot) => slot && !slot.retired);
+  const live = active.filter((slot) => slot.stats).map((slot) => slot.stats!);
+  const ready = active.filter((slot) => slot.ready).length;
+  return { ...stats.total(live), workers: slots?.length ?? 0, ready, warmPerWorker: live.map((s) => s.warm), ...counters, queued: queue.length };
 }

@@ -40,7 +40,8 @@ export type HostMessage =
   | { type: 'fetched'; id: number; outcomes: string };
 
 export type WorkerMessage =
-  | { type: 'ready' }
+  /** Started and warmed up; `tid` is the thread's id (Linux, for priority.ts), or null. */
+  | { type: 'ready'; tid: number | null }
   | { type: 'done'; id: number; outcome: WorkerOutcome; stats: WorkerStats }
   /** Requests the run's script queued (JSON array text); the host performs them with the SSRF-safe client. */
   | { type: 'fetch'; id: number; requests: string }

@@ -3,9 +3,9 @@
 // awaits fetch() asks the server thread to perform it and parks, freeing the thread for another run.
 // Whatever a script does here (loop, allocate, recurse) costs this thread only: the server thread keeps
 // answering, and terminates this worker if a run has not answered by its deadline (plus a small grace).
-import './nice.ts'; // first: the rest of this worker's start-up already runs at its lower priority
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HostMessage, WorkerData, WorkerMessage, WorkerOutcome, WorkerStats } from '../protocol.ts';
+import { threadId } from '../priority.ts';
 import { redactor, type Redact } from '../redact.ts';
 import { engineStats, useCompiledWasm } from './engine.ts';
 import { FetchProxy } from './fetch-proxy.ts';
@@ -92,4 +92,4 @@ port.on('message', (message: HostMessage) => {
   if (message.type === 'run') void execute(message);
   else if (message.type === 'fetched') runs.get(message.id)?.deliver(message.outcomes);
 });
-void warmUp().finally(() => post({ type: 'ready' }));
+void warmUp().finally(() => post({ type: 'ready', tid: threadId() }));
