@@ -13,7 +13,9 @@ const nextConfig = {
     '@prisma/schema-engine-wasm',
     'pino',
   ],
-  // The claim-script sandbox reads QuickJS's .wasm at run time; make sure serverless bundles carry it.
+  // The claim-script sandbox reads QuickJS's .wasm at run time; make sure serverless bundles carry it. Its worker
+  // thread (server/services/sandbox/worker/entry.mjs, started with `new Worker(new URL(...))`) needs nothing here:
+  // Turbopack bundles it as a worker chunk and traces it with every route that can start it.
   outputFileTracingIncludes: {
     '/**': ['./node_modules/@jitl/quickjs-wasmfile-release-sync/dist/emscripten-module.wasm'],
   },

@@ -68,6 +68,12 @@ export const webhooksSection = z.object({
   SIGIL_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** Protects /api/cron/* on Vercel (Vercel sends it as a Bearer token). */
   CRON_SECRET: z.string().min(16).optional(),
+  /** Worker threads that run claims scripts (each holds up to 4 runs, one computing at a time). Default: 2 cores. */
+  SIGIL_SANDBOX_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Timeouts of one script version within a minute that trip its circuit breaker (0: never trip). */
+  SIGIL_SANDBOX_BREAKER_TIMEOUTS: z.coerce.number().int().min(0).max(1000).default(3),
+  /** How long a tripped script is not run before one trial run (ms). */
+  SIGIL_SANDBOX_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(24 * 3600_000).default(60_000),
 });
 
 const schema = serverSection.extend(storageSection.shape).extend(bootstrapSection.shape).extend(webhooksSection.shape);
@@ -115,6 +121,7 @@ export type Env = {
   consoleSessionMaxAge: number;
   cronSecret?: string;
   webhooks: WebhookConfig;
+  sandbox: { workers: number; breakerTimeouts: number; breakerCooldownMs: number };
 };
 
 export class ConfigError extends Error {
@@ -183,6 +190,7 @@ export function loadEnv(source: NodeJS.ProcessEnv): Env {
       pollMs: 250,
       keepResponseChars: 2048,
     },
+    sandbox: { workers: v.SIGIL_SANDBOX_WORKERS, breakerTimeouts: v.SIGIL_SANDBOX_BREAKER_TIMEOUTS, breakerCooldownMs: v.SIGIL_SANDBOX_BREAKER_COOLDOWN_MS },
   };
 }
 

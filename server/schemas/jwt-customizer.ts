@@ -52,6 +52,16 @@ export type JwtCustomizerPut = z.infer<typeof jwtCustomizerPut>;
 export const jwtCustomizerPatch = z.strictObject({ ...fields, script: script.optional() });
 export type JwtCustomizerPatch = z.infer<typeof jwtCustomizerPatch>;
 
+/** The script's circuit breaker while it is tripped (GET only; absent when the script runs normally). */
+export const jwtCustomizerCircuitBreaker = z.object({
+  /** `open`: not run until retryAt; `trial`: the cool-down is over and the next run decides. */
+  state: z.enum(['open', 'trial']),
+  reason: z.string(),
+  /** Epoch milliseconds, as Logto's timestamps. */
+  trippedAt: z.number(),
+  retryAt: z.number(),
+});
+
 export const jwtCustomizerResponse = z.object({
   script: z.string(),
   environmentVariables: z.record(z.string(), z.string()),
@@ -59,6 +69,11 @@ export const jwtCustomizerResponse = z.object({
   contextSample: z.record(z.string(), z.unknown()).optional(),
   blockIssuanceOnError: z.boolean(),
   enabled: z.boolean(),
+  /**
+   * Sigil: present while the script is tripped on the instance that answers (it timed out repeatedly
+   * and issuance does not run it for a cool-down). Saving the script resets it.
+   */
+  circuitBreaker: jwtCustomizerCircuitBreaker.optional(),
 });
 export type JwtCustomizerResponse = z.infer<typeof jwtCustomizerResponse>;
 
@@ -89,7 +104,12 @@ export const jwtCustomizerTest = z.discriminatedUnion('tokenType', [
 ]);
 export type JwtCustomizerTest = z.infer<typeof jwtCustomizerTest>;
 
-export const SCRIPT_FAILURE_KINDS = ['syntax', 'runtime', 'timeout', 'memory', 'denied', 'invalid_result'] as const;
+/**
+ * How a run failed. `busy`: no sandbox worker was free before the run's deadline (the script did not
+ * run). `tripped`: issuance only, the script version timed out repeatedly and its circuit breaker is
+ * open (the script was not run).
+ */
+export const SCRIPT_FAILURE_KINDS = ['syntax', 'runtime', 'timeout', 'memory', 'denied', 'invalid_result', 'busy', 'tripped'] as const;
 export type ScriptFailureKind = (typeof SCRIPT_FAILURE_KINDS)[number];
 
 /** The 422/403 body of a failed test run: Logto's `{ code, message }` plus where and how it failed. */

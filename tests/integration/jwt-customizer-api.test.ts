@@ -197,6 +197,15 @@ describe('POST /api/configs/jwt-customizer/test', () => {
     expect(invalid.body).toMatchObject({ data: { kind: 'invalid_result' } });
   });
 
+  it('environment variable values are redacted from the error it returns, as in the audit log', async () => {
+    const res = await test({
+      script: 'function getCustomJwtClaims({ environmentVariables: env }) {\n  throw new Error(`upstream refused ${env.API_KEY}`);\n}',
+      environmentVariables: { API_KEY: 'sk-test-4f1c9a' },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({ code: 'jwt_customizer.general', message: 'Error: upstream refused [redacted: API_KEY]', data: { kind: 'runtime', line: 2, column: expect.any(Number), durationMs: expect.any(Number) } });
+  });
+
   it('400 for a malformed body (access-token needs a context)', async () => {
     const res = await api.post(`${BASE}/test`, { tokenType: 'access-token', script: SCRIPT, token: {} });
     expect(res).toMatchObject({ status: 400, body: { code: 'guard.invalid_input', field: 'context' } });

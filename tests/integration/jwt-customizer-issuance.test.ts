@@ -254,6 +254,25 @@ describe('failure policies', () => {
     expect((await token()).body.error).toBe('access_denied');
   });
 
+  it('environment variable values are redacted from script errors and denials (audit log and error_description)', async () => {
+    const since = new Date();
+    await useScript(`const getCustomJwtClaims = ({ environmentVariables: env }) => {
+  throw new Error('key ' + env.API_KEY + ' rejected');
+};`);
+    expect((await token()).status).toBe(200);
+    await useScript('const getCustomJwtClaims = ({ environmentVariables }) => { throw environmentVariables.API_KEY; };');
+    expect((await token()).status).toBe(200);
+    await useScript('const getCustomJwtClaims = async ({ environmentVariables, api }) => api.denyAccess(`no access with ${environmentVariables.API_KEY}`);');
+    const denied = await token();
+    expect(denied.body).toEqual({ error: 'access_denied', error_description: 'no access with [redacted: API_KEY]' });
+    const records = await auditRows('JwtCustomizer.ClientCredentials', since);
+    expect(records.map((r) => [r.error.code, r.error.description, r.line ?? null]).reverse()).toEqual([
+      ['runtime', 'Error: key [redacted: API_KEY] rejected', 2],
+      ['runtime', 'Uncaught "[redacted: API_KEY]"', null],
+      ['denied', 'no access with [redacted: API_KEY]', null],
+    ]);
+  });
+
   it('environment variable values never reach the audit log', async () => {
     const rows = await db.auditLog.findMany();
     expect(rows.length).toBeGreaterThan(10);

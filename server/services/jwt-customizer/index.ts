@@ -1,7 +1,10 @@
 // Custom token claims: the administrator's getCustomJwtClaims scripts (one per token type), run in the
-// QuickJS sandbox at issuance. Grants call runJwtCustomizer; the Management API and the console manage
-// the scripts through the store and test them with testJwtCustomizer.
+// QuickJS sandbox's worker threads at issuance, behind a circuit breaker for scripts that keep timing
+// out. Grants call runJwtCustomizer; the Management API and the console manage the scripts through the
+// store and test them with testJwtCustomizer.
 export { JwtCustomizerDenied, JwtCustomizerFailed } from './errors.ts';
+export { breakerStatus, type BreakerStatus } from './status.ts';
+export { BREAKER_AUDIT_KEYS } from './breaker.ts';
 export { AUDIT_KEYS, runJwtCustomizer, type JwtCustomizerInput, type JwtCustomizerOutcome } from './run.ts';
 export {
   accessTokenToken,

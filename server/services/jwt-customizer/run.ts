@@ -5,10 +5,15 @@
 //
 // - No script, or a disabled one: returns {} without touching the sandbox (one cached lookup).
 // - `api.denyAccess(message)`: throws JwtCustomizerDenied(message) -> the grant answers access_denied.
-// - Any other failure (syntax, runtime, timeout, memory, invalid result) is recorded in the audit log
-//   (`JwtCustomizer.ClientCredentials` / `JwtCustomizer.AccessToken`: kind, message, line, column; never
-//   the environment variables); then, by the script's policy, the token is issued without the claims
-//   (default, as Logto) or JwtCustomizerFailed is thrown (`blockIssuanceOnError`).
+// - Any other failure (syntax, runtime, timeout, memory, invalid result, busy) is recorded in the audit
+//   log (`JwtCustomizer.ClientCredentials` / `JwtCustomizer.AccessToken`: kind, message, line, column;
+//   environment variable values redacted from the message by the sandbox); then, by the script's policy,
+//   the token is issued without the claims (default, as Logto) or JwtCustomizerFailed is thrown
+//   (`blockIssuanceOnError`).
+// - A script version that keeps timing out is tripped (breaker.ts): it is not run, and each request is a
+//   failure of kind `tripped` under the same policy, without a record of its own (the token request's
+//   record says `customClaims.failed: 'tripped'`). Trips and recoveries are audited as
+//   `JwtCustomizer.Tripped` / `JwtCustomizer.Recovered`.
 // Reserved claims are protected later, by mergeClaims in issueAccessToken: whatever the script returns
 // for `sub`, `aud`, `scope`, `act`, ... is ignored there.
 import { env } from '../../env.ts';
@@ -19,12 +24,30 @@ import { RESERVED_CLAIMS } from '../tokens/claims.ts';
 import type { TokenDraft } from '../tokens/issue.ts';
 import { JwtCustomizerDenied, JwtCustomizerFailed } from './errors.ts';
 import { accessTokenToken, clientCredentialsToken, type JwtCustomizerContext, type JwtCustomizerToken } from './shapes.ts';
+import { admit, BREAKER_AUDIT_KEYS, record, type BreakerEvent } from './breaker.ts';
 import { activeJwtCustomizer } from './store.ts';
 
 export const AUDIT_KEYS = {
   'client-credentials': 'JwtCustomizer.ClientCredentials',
   'access-token': 'JwtCustomizer.AccessToken',
 } as const satisfies Record<JwtCustomizerTokenType, string>;
+
+const TRIPPED_MESSAGE = 'The script is tripped (it kept timing out) and was not run';
+
+function auditBreaker(tokenType: JwtCustomizerTokenType, event: BreakerEvent): Promise<void> {
+  if (event.type === 'recovered') return audit({ key: BREAKER_AUDIT_KEYS.recovered, result: 'Success', tokenType });
+  const { reason, timeouts, cooldownMs, retryAt } = event;
+  return audit({
+    key: BREAKER_AUDIT_KEYS.tripped,
+    result: 'Error',
+    tokenType,
+    reason,
+    error: { code: 'tripped', description: `The ${tokenType} claims script ${reason}: not run for ${cooldownMs / 1000} s, then one trial run` },
+    timeouts,
+    cooldownMs,
+    retryAt: new Date(retryAt).toISOString(),
+  });
+}
 
 type Lazy<T> = T | (() => T | Promise<T>);
 
@@ -70,15 +93,27 @@ export async function runJwtCustomizer<T extends JwtCustomizerTokenType>(tokenTy
   const started = performance.now();
   const config = await activeJwtCustomizer(tokenType);
   if (!config) return {};
-  const context = typeof input.context === 'function' ? await input.context() : input.context;
-  // Issuance reuses the script version's warm, hardened context (sandbox/warm.ts).
-  const result = await runClaimsScriptWarm({
-    script: config.script,
-    token: tokenFor(tokenType, input),
-    context,
-    environmentVariables: config.environmentVariables,
-    limits: { fetch: { allowPrivateNetworks: env().allowPrivateOutbound } },
-  });
+  const gate = admit(tokenType, config.version);
+  if (gate === 'tripped') {
+    if (config.blockIssuanceOnError) throw new JwtCustomizerFailed('tripped', TRIPPED_MESSAGE);
+    return { report: { durationMs: Math.round((performance.now() - started) * 1000) / 1000, failed: 'tripped' } };
+  }
+  let result: Awaited<ReturnType<typeof runClaimsScriptWarm>> | null = null;
+  try {
+    const context = typeof input.context === 'function' ? await input.context() : input.context;
+    // Issuance reuses the script version's warm, hardened context (sandbox/worker/warm.ts).
+    result = await runClaimsScriptWarm({
+      script: config.script,
+      token: tokenFor(tokenType, input),
+      context,
+      environmentVariables: config.environmentVariables,
+      limits: { fetch: { allowPrivateNetworks: env().allowPrivateOutbound } },
+    });
+  } finally {
+    // A trial must be reported even when building the context threw, or the breaker would stay tripped.
+    const event = record(tokenType, config.version, result === null ? 'busy' : result.ok ? null : result.kind, gate === 'trial');
+    if (event) await auditBreaker(tokenType, event);
+  }
   if (result.ok) {
     const ignored = Object.keys(result.claims).filter((k) => RESERVED_CLAIMS.has(k));
     const durationMs = Math.round((performance.now() - started) * 1000) / 1000;

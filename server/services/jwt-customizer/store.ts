@@ -2,6 +2,7 @@
 // Saving checks the script first (it must compile and define getCustomJwtClaims), then writes it with
 // its data event and the cache stamp in one transaction. Environment variable values are secrets:
 // returned to administrators (as Logto does) but never put in audit records or webhook payloads.
+// Reads add the script's circuit breaker state (breaker.ts) when it is tripped.
 import { createHash } from 'node:crypto';
 import type { Tx } from '../../db/index.ts';
 import type { JwtCustomizerPatch, JwtCustomizerPut, JwtCustomizerResponse, JwtCustomizerTokenType } from '../../schemas/jwt-customizer.ts';
@@ -12,8 +13,10 @@ import { cached } from '../cache.ts';
 import { db } from '../../db/index.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { emitDataEvent } from '../events/index.ts';
+import { startSandbox } from '../sandbox/index.ts';
 import { configChange } from '../transaction.ts';
 import { checkScript } from './check.ts';
+import { breakerStatus, type BreakerStatus } from './status.ts';
 
 type Row = {
   tokenType: string;
@@ -26,8 +29,13 @@ type Row = {
   updatedAt: Date;
 };
 
-/** What the token path needs; null when there is no script or it is disabled (then nothing runs). */
-export type ActiveCustomizer = { script: string; environmentVariables: Record<string, string>; blockIssuanceOnError: boolean };
+/**
+ * What the token path needs; null when there is no script or it is disabled (then nothing runs).
+ * `version` changes with every save: the circuit breaker's key.
+ */
+export type ActiveCustomizer = { script: string; environmentVariables: Record<string, string>; blockIssuanceOnError: boolean; version: string };
+
+const versionOf = (row: Row) => String(row.updatedAt.getTime());
 
 const asRecord = (v: unknown): Record<string, unknown> | undefined =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
@@ -81,18 +89,20 @@ async function findRow(client: Tx | ReturnType<typeof db>, tokenType: JwtCustomi
   return client.jwtCustomizer.findUnique({ where: { tokenType } });
 }
 
-export type JwtCustomizerDetail = { value: JwtCustomizerResponse; updatedAt: number } | null;
+export type JwtCustomizerDetail = { value: JwtCustomizerResponse; updatedAt: number; breaker: BreakerStatus | null } | null;
 
+/** GET: Logto's shape, plus `circuitBreaker` while the script is tripped on this instance. */
 export async function getJwtCustomizer(tokenType: JwtCustomizerTokenType): Promise<JwtCustomizerResponse> {
   const row = await findRow(db(), tokenType);
   if (!row) throw notConfigured(tokenType);
-  return toResponse(row);
+  const circuitBreaker = await breakerStatus(tokenType, row.updatedAt);
+  return { ...toResponse(row), ...(circuitBreaker ? { circuitBreaker } : {}) };
 }
 
-/** For the console: the stored configuration (or null) with its last change. */
+/** For the console: the stored configuration (or null) with its last change and its breaker state. */
 export async function findJwtCustomizer(tokenType: JwtCustomizerTokenType): Promise<JwtCustomizerDetail> {
   const row = await findRow(db(), tokenType);
-  return row ? { value: toResponse(row), updatedAt: row.updatedAt.getTime() } : null;
+  return row ? { value: toResponse(row), updatedAt: row.updatedAt.getTime(), breaker: await breakerStatus(tokenType, row.updatedAt) } : null;
 }
 
 /** Logto's list: `[{ key: 'jwt.accessToken' | 'jwt.clientCredentials', value }]`, configured ones only. */
@@ -164,6 +174,8 @@ export function activeJwtCustomizer(tokenType: JwtCustomizerTokenType): Promise<
   return cached(`jwt-customizer:${tokenType}`, async () => {
     const row = await findRow(db(), tokenType);
     if (!row || !row.enabled) return null;
-    return { script: row.script, environmentVariables: envOf(row), blockIssuanceOnError: row.blockIssuanceOnError };
+    // A script will run: have the sandbox's workers start now rather than in the first token's time.
+    startSandbox();
+    return { script: row.script, environmentVariables: envOf(row), blockIssuanceOnError: row.blockIssuanceOnError, version: versionOf(row) };
   });
 }

@@ -1,5 +1,8 @@
 // Running a script against sample inputs without saving it (POST /api/configs/jwt-customizer/test and the
-// console playground). Same sandbox and limits as issuance; nothing is stored or audited.
+// console playground). Same sandbox worker pool and limits as issuance, in a fresh context each time
+// (no warm context, no circuit breaker): a looping test costs one worker for its time limit, never the
+// server's event loop. Failures come back with environment variable values redacted, as in the audit
+// log. Nothing is stored or audited.
 import { env } from '../../env.ts';
 import type { JwtCustomizerTest, JwtCustomizerTokenType, ScriptFailureKind } from '../../schemas/jwt-customizer.ts';
 import { runClaimsScript } from '../sandbox/index.ts';

@@ -1,6 +1,7 @@
-// Host side of the VM's fetch(): takes the JSON requests the VM queued, performs them with the
-// SSRF-safe client, and collects JSON outcomes to deliver back into the VM. Never touches the VM
-// itself; the run loop moves the strings across.
+// Server-thread side of a script's fetch(): takes the JSON requests the VM queued (sent over by the
+// run's worker), performs them with the SSRF-safe client under the run's limits (requests per run, body
+// sizes, redirects, private networks, the run's deadline), and hands the JSON outcomes back to the pool,
+// which posts them to the worker. Never touches the VM; only strings go in and out.
 import { OutboundError, safeRequest } from '../outbound/index.ts';
 import type { SandboxLimits } from './types.ts';
 
@@ -31,20 +32,14 @@ export class FetchBridge {
   private readonly completed: string[] = [];
   private inflight = 0;
   private started = 0;
-  private notify: (() => void) | null = null;
 
   constructor(
     private readonly limits: SandboxLimits['fetch'],
-    private readonly deadline: () => number,
+    /** performance.now() time at which the run is over. */
+    private readonly deadline: number,
+    /** Called when outcomes are ready to take(). */
+    private readonly onOutcome: () => void,
   ) {}
-
-  get pending(): number {
-    return this.inflight;
-  }
-
-  get hasCompleted(): boolean {
-    return this.completed.length > 0;
-  }
 
   /** Starts the requests in a drained outbox (JSON array text). */
   start(queueJson: string): void {
@@ -67,7 +62,7 @@ export class FetchBridge {
       this.controller ??= new AbortController();
       // The run's deadline ends the run (and aborts the request) first; the margin keeps the request's
       // own timer from racing it and turning a run timeout into a fetch error.
-      const untilDeadline = Math.max(1, Math.ceil(this.deadline() - performance.now()) + DEADLINE_MARGIN_MS);
+      const untilDeadline = Math.max(1, Math.ceil(this.deadline - performance.now()) + DEADLINE_MARGIN_MS);
       const timeoutMs = Math.min(untilDeadline, this.limits.timeoutMs ?? untilDeadline);
       this.inflight++;
       safeRequest({
@@ -104,9 +99,8 @@ export class FetchBridge {
 
   private complete(outcome: Record<string, unknown>): void {
     this.completed.push(JSON.stringify(outcome));
-    const wake = this.notify;
-    this.notify = null;
-    wake?.();
+    // Outcomes that complete together (refusals of one batch) leave in one message.
+    if (this.completed.length === 1) queueMicrotask(this.onOutcome);
   }
 
   /** Completed outcomes as one JSON array text, or null if none. */
@@ -115,23 +109,6 @@ export class FetchBridge {
     const json = `[${this.completed.join(',')}]`;
     this.completed.length = 0;
     return json;
-  }
-
-  /** Resolves when an outcome is ready or at `until` (performance.now() time), whichever is first. */
-  async wait(until: number): Promise<void> {
-    if (this.completed.length > 0) return;
-    const remaining = until - performance.now();
-    if (remaining <= 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.notify = null;
-        resolve();
-      }, Math.ceil(remaining));
-      this.notify = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 
   /** Aborts every request still in flight (the run is over). */

@@ -1,4 +1,8 @@
-export type SandboxFailureKind = 'syntax' | 'runtime' | 'timeout' | 'memory' | 'denied' | 'invalid_result';
+/**
+ * How a run failed. `busy`: the script never ran because no sandbox worker was free before its deadline
+ * (or the worker it shared was restarted); it says nothing about the script itself.
+ */
+export type SandboxFailureKind = 'syntax' | 'runtime' | 'timeout' | 'memory' | 'denied' | 'invalid_result' | 'busy';
 
 export type SandboxResult =
   | { ok: true; claims: Record<string, unknown>; durationMs: number }
@@ -16,7 +20,10 @@ export interface FetchLimits {
 }
 
 export interface SandboxLimits {
-  /** Wall clock for the whole run, including awaited fetches. Default 1000, max 5000. */
+  /**
+   * Wall clock for the whole run, from the request for it (waiting for a worker included) to its result,
+   * awaited fetches included. Enforced by the host whatever the script does. Default 1000, max 5000.
+   */
   timeoutMs: number;
   /** Memory the script may use (bounds the WebAssembly memory of its engine). Default 64 MiB. */
   memoryBytes: number;

@@ -1,5 +1,7 @@
 // Console: the custom JWT claims playground. Same services and schemas as the Management API's
-// /api/configs/jwt-customizer; `test` also returns the final token payload the claims would produce.
+// /api/configs/jwt-customizer; `get` also says whether the script's circuit breaker is tripped, and
+// `test` also returns the final token payload the claims would produce (it runs in the same sandbox
+// worker pool as issuance, so a looping test cannot stall the server either).
 import { z } from 'zod';
 import { jwtCustomizerPatch, jwtCustomizerPut, jwtCustomizerTest, jwtCustomizerTokenType } from '../../schemas/jwt-customizer.ts';
 import * as customizers from '../../services/jwt-customizer/index.ts';

@@ -5,6 +5,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useCallback, useState } from 'react';
 import { ErrorNotice, Loading, PageHeader } from '../../_components/ui';
 import { useTRPC } from '../../_lib/trpc';
+import { BreakerNotice } from './breaker-notice';
 import { Playground, type SavedCustomizer } from './playground';
 import { TOKEN_TYPES, type TokenType } from './samples';
 import { LEAVE_MESSAGE } from './unsaved';
@@ -24,7 +25,13 @@ function CustomJwt() {
   const pathname = usePathname();
   const tokenType: TokenType = params.get('type') === 'client-credentials' ? 'client-credentials' : 'access-token';
   const trpc = useTRPC();
-  const query = useQuery({ ...trpc.jwtCustomizer.get.queryOptions({ tokenType }), refetchOnWindowFocus: false });
+  // While the script is tripped, poll, so the notice goes away when a trial run succeeds.
+  const query = useQuery({
+    ...trpc.jwtCustomizer.get.queryOptions({ tokenType }),
+    refetchOnWindowFocus: false,
+    refetchInterval: (q) => (q.state.data?.customizer?.breaker ? 10_000 : false),
+  });
+  const breaker = query.data?.customizer?.breaker ?? null;
   const [dirty, setDirty] = useState(false);
   const onDirtyChange = useCallback((d: boolean) => setDirty(d), []);
   const current = TOKEN_TYPES.find((t) => t.value === tokenType)!;
@@ -68,7 +75,10 @@ function CustomJwt() {
       ) : query.error ? (
         <ErrorNotice error={query.error} />
       ) : (
-        <Playground key={tokenType} tokenType={tokenType} saved={query.data.customizer as SavedCustomizer} onDirtyChange={onDirtyChange} />
+        <>
+          {breaker ? <BreakerNotice breaker={breaker} blockIssuanceOnError={query.data.customizer!.value.blockIssuanceOnError} /> : null}
+          <Playground key={tokenType} tokenType={tokenType} saved={query.data.customizer as SavedCustomizer} onDirtyChange={onDirtyChange} />
+        </>
       )}
       {query.data ? (
         <p className="muted small">

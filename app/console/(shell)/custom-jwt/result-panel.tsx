@@ -21,6 +21,8 @@ const KIND_LABEL: Record<string, string> = {
   memory: 'Memory limit',
   denied: 'Access denied by the script',
   invalid_result: 'Invalid result',
+  busy: 'Sandbox busy',
+  tripped: 'Tripped',
 };
 
 const json = (v: unknown) => JSON.stringify(v, null, 2);

@@ -1,14 +1,17 @@
-// Runs an admin's getCustomJwtClaims script in QuickJS (WebAssembly) and returns its claims.
+// Runs an admin's getCustomJwtClaims script in QuickJS (WebAssembly) and returns its claims as JSON.
+// This file runs inside a sandbox worker thread (main.ts); "the host" below is this worker's JavaScript,
+// outside the VM.
 //
 // Per run: an engine (WebAssembly instance with its own bounded memory) is checked out, a fresh
 // QuickJS runtime + context with the prelude is taken (context.ts), the script is evaluated, and
 // getCustomJwtClaims is invoked with JSON copies of the inputs. The host then pumps the VM's job
-// queue, performs queued fetches and delivers their outcomes until the returned promise settles or
-// the deadline passes. Everything crosses the boundary as strings.
+// queue, hands queued fetches to the server thread and delivers their outcomes until the returned
+// promise settles or the deadline passes. Everything crosses the boundary as strings.
 //
 // Limits:
-// - wall clock: QuickJS interrupt handler (sync code, loops in jobs) + the host race for awaited
-//   fetches; a promise that can never settle ends the run at once as a timeout.
+// - wall clock: QuickJS interrupt handler (sync code, loops in jobs) + the race for awaited fetches;
+//   a promise that can never settle ends the run at once as a timeout. Operations QuickJS cannot
+//   interrupt (a huge BigInt's toString) are stopped by the server thread terminating this worker.
 // - memory: the engine's WebAssembly.Memory maximum (engine.ts); an exhausted engine is dropped.
 // - stack: QuickJS's stack limit, kept small because WebAssembly frames live on the host's native
 //   stack (16 KiB while compiling, 32 KiB while running; measured to stay well inside Node's ~1 MB
@@ -19,16 +22,47 @@
 import type { QuickJSHandle } from 'quickjs-emscripten';
 import { disposeContext, prepareContext, RUN_STACK_BYTES, scheduleSpare, takeSpare, type PreparedContext } from './context.ts';
 import { acquireEngine, memoryUsedFraction, nearMemoryCeiling, releaseEngine, type Engine } from './engine.ts';
+import type { WorkerOutcome } from '../protocol.ts';
+import type { SandboxLimits } from '../types.ts';
 import { classifyVmError, truncate, type Classified, type VmError } from './errors.ts';
-import { FetchBridge } from './fetch-bridge.ts';
 import { HARDEN_CAPTURE, type WarmState } from './harden.ts';
 import { DESCRIBE, ENTRY_DELIVER, ENTRY_DENIED, ENTRY_DESCRIBE, ENTRY_DRAIN, ENTRY_INVOKE, SCRIPT_FILENAME } from './prelude.ts';
-import { MAX_SCRIPT_CHARS, resolveLimits, type RunClaimsScriptInput, type SandboxLimits, type SandboxResult } from './types.ts';
 
-/** Time allowed for host-initiated VM calls after the deadline (reading errors, the denial flag). */
-const GRACE_MS = 50;
+/**
+ * Time allowed for host-initiated VM calls after the deadline (reading errors, the denial flag). Short
+ * enough that the worker answers well before the server thread's own grace runs out (pool.ts).
+ */
+const GRACE_MS = 25;
 
-export type Outcome = { ok: true; claims: Record<string, unknown> } | ({ ok: false } & Classified);
+export type Outcome = WorkerOutcome;
+
+/** The run's fetch() plumbing (fetch-proxy.ts): requests go to the server thread, outcomes come back. */
+export interface RunFetch {
+  /** Requests sent and not yet answered. */
+  readonly pending: number;
+  /** Outcomes received and not yet taken. */
+  readonly hasCompleted: boolean;
+  /** Sends the requests of a drained outbox (JSON array text). */
+  start(queueJson: string): void;
+  /** Received outcomes as one JSON array text, or null. */
+  take(): string | null;
+  /** Resolves when an outcome arrives or at `until` (performance.now() time). */
+  wait(until: number): Promise<void>;
+  /** The run is over. */
+  close(): void;
+}
+
+/** What a run needs besides its engine. */
+export type RunSpec = {
+  limits: SandboxLimits;
+  script: string;
+  inputJson: string;
+  /** performance.now() time (this thread's clock) at which the run is over. */
+  deadline: number;
+  fetch: RunFetch;
+  /** Removes environment variable values from text that leaves the VM (error messages, denials). */
+  redact: (text: string) => string;
+};
 
 /** A host-side exception thrown by the engine itself (not a JS exception inside the VM). */
 class EngineFailure extends Error {
@@ -55,19 +89,26 @@ function parseVmError(json: string): VmError {
 export class ScriptRun {
   private prepared: PreparedContext | null = null;
   private readonly owned: QuickJSHandle[] = [];
-  private deadline = Infinity;
+  private readonly deadline: number;
   private discard = false;
-  private readonly bridge: FetchBridge;
+  private readonly bridge: RunFetch;
+  private readonly limits: SandboxLimits;
+  private readonly script: string;
+  private readonly inputJson: string;
+  private readonly redact: (text: string) => string;
 
   constructor(
     private readonly engine: Engine,
-    private readonly limits: SandboxLimits,
-    private readonly script: string,
-    private readonly inputJson: string,
+    spec: RunSpec,
     /** Reuse mode (warm.ts): the context is built once per script version, hardened, and kept. */
     private readonly warm: WarmState | null = null,
   ) {
-    this.bridge = new FetchBridge(limits.fetch, () => this.deadline);
+    this.limits = spec.limits;
+    this.script = spec.script;
+    this.inputJson = spec.inputJson;
+    this.deadline = spec.deadline;
+    this.bridge = spec.fetch;
+    this.redact = spec.redact;
   }
 
   async execute(): Promise<Outcome> {
@@ -88,7 +129,7 @@ export class ScriptRun {
     if (!outcome.ok && outcome.kind === 'memory') this.discard = true;
     // A denial wins over every other outcome, even if the script caught the thrown error.
     const denied = this.deniedMessage();
-    if (denied !== null) return failure('denied', truncate(denied));
+    if (denied !== null) return failure('denied', truncate(this.redact(denied)));
     return outcome;
   }
 
@@ -117,7 +158,6 @@ export class ScriptRun {
     if (this.warm?.prepared) {
       // A warm context: prelude and script evaluated and the context hardened by an earlier run.
       this.prepared = this.warm.prepared;
-      this.deadline = performance.now() + this.limits.timeoutMs;
       this.prepared.control.interruptAt = this.deadline;
     } else {
       const early = await this.build();
@@ -167,7 +207,6 @@ export class ScriptRun {
     const prepared = (warm ? null : takeSpare(this.engine)) ?? this.vm(() => prepareContext(this.engine));
     this.prepared = prepared;
     const { rt, ctx } = prepared;
-    this.deadline = performance.now() + this.limits.timeoutMs;
     prepared.control.interruptAt = this.deadline;
 
     // Reuse mode: capture the primordials the hardening needs before the admin's code can touch them.
@@ -273,18 +312,10 @@ export class ScriptRun {
     const rest = text.slice(1);
     switch (text.charAt(0)) {
       case 'O': {
+        // JSON.stringify of a plain object (the prelude checked it): the server thread parses it.
         const bytes = Buffer.byteLength(rest, 'utf8');
         if (bytes > this.limits.maxOutputBytes) return this.tooLarge(bytes);
-        let claims: unknown;
-        try {
-          claims = JSON.parse(rest);
-        } catch {
-          return failure('invalid_result', 'getCustomJwtClaims returned a value that is not valid JSON');
-        }
-        if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) {
-          return failure('invalid_result', 'getCustomJwtClaims must return a plain object');
-        }
-        return { ok: true, claims: claims as Record<string, unknown> };
+        return { ok: true, claimsJson: rest };
       }
       case 'L':
         return this.tooLarge(Number(rest));
@@ -338,7 +369,10 @@ export class ScriptRun {
         return EMPTY_ERROR;
       }
       const text = this.takeString(described.value);
-      return text ? parseVmError(text) : EMPTY_ERROR;
+      if (!text) return EMPTY_ERROR;
+      // Redacted before anything is classified or truncated, so no part of a value survives a cut.
+      const e = parseVmError(text);
+      return { type: e.type, name: this.redact(e.name), message: this.redact(e.message), stack: this.redact(e.stack) };
     } finally {
       if (errorHandle.alive) this.vm(() => errorHandle.dispose());
     }
@@ -383,54 +417,16 @@ export class ScriptRun {
   }
 }
 
-export type PreparedInput = { limits: SandboxLimits; inputJson: string; result: (outcome: Outcome) => SandboxResult };
-
-/** Validates the host input (throws TypeError) and resolves limits; an Outcome for a too-long script. */
-export function prepareInput(input: RunClaimsScriptInput, name: string): PreparedInput | SandboxResult {
-  const started = performance.now();
-  const limits = resolveLimits(input.limits);
-  const result = (outcome: Outcome): SandboxResult => {
-    const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-    if (outcome.ok) return { ok: true, claims: outcome.claims, durationMs };
-    const { kind, message, line, column } = outcome;
-    return { ok: false, kind, message, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}), durationMs };
-  };
-  if (typeof input.script !== 'string') throw new TypeError(`${name}: script must be a string`);
-  if (input.script.length > MAX_SCRIPT_CHARS) {
-    return result(failure('syntax', `Script is too long (${input.script.length} characters; the limit is ${MAX_SCRIPT_CHARS})`));
-  }
-  let inputJson: string;
-  try {
-    inputJson = JSON.stringify([input.token ?? null, input.context ?? null, input.environmentVariables ?? {}, limits.maxOutputBytes]);
-  } catch (error) {
-    throw new TypeError(`${name}: token, context and environmentVariables must be JSON-serialisable (${(error as Error).message})`);
-  }
-  return { limits, inputJson, result };
-}
-
-/**
- * Runs an admin's claims script in a fresh context (cold). Never throws for anything the script
- * does; throws TypeError only for invalid host input (non-string script, non-serialisable inputs).
- */
-export async function runClaimsScript(input: RunClaimsScriptInput): Promise<SandboxResult> {
-  const prepared = prepareInput(input, 'runClaimsScript');
-  if ('ok' in prepared) return prepared;
-  return runCold(input.script, prepared);
-}
-
-/** One cold run (also the fallback of runClaimsScriptWarm when no warm context is free). */
-export async function runCold(script: string, { limits, inputJson, result }: PreparedInput): Promise<SandboxResult> {
-  const started = performance.now();
+/** One run in a fresh context (tests, checks; and the fallback of a warm run whose context is busy). */
+export async function runCold(spec: RunSpec): Promise<Outcome> {
   // Always reached through an await, so VM code starts from a shallow host stack.
-  const engine = await acquireEngine(limits.memoryBytes, started + limits.timeoutMs);
-  if (!engine) return result(failure('timeout', 'The script sandbox is busy; try again'));
-  const run = new ScriptRun(engine, limits, script, inputJson);
-  let outcome: Outcome;
+  const engine = await acquireEngine(spec.limits.memoryBytes, spec.deadline);
+  if (!engine) return failure('busy', 'The script sandbox is busy; try again');
+  const run = new ScriptRun(engine, spec);
   try {
-    outcome = await run.execute();
+    return await run.execute();
   } finally {
     const discard = run.finish();
     if (releaseEngine(engine, discard)) scheduleSpare(engine);
   }
-  return result(outcome);
 }

@@ -1,4 +1,4 @@
-import type { SandboxFailureKind } from './types.ts';
+import type { SandboxFailureKind } from '../types.ts';
 import { SCRIPT_FILENAME } from './prelude.ts';
 
 /** A value thrown inside the VM, as read back by the host (strings only, never handles). */

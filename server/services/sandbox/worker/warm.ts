@@ -1,4 +1,5 @@
 // Warm contexts for token issuance: one QuickJS context per script version, reused across runs.
+// Runs inside a sandbox worker thread: each worker keeps its own warm contexts.
 //
 // A cold run (run.ts) builds a runtime + context, evaluates the prelude and the admin's script for
 // every token: ~0.6 ms of CPU. A warm context is keyed by a hash of the exact script text, the
@@ -24,8 +25,8 @@ import { createHash } from 'node:crypto';
 import { disposeContext } from './context.ts';
 import { acquireEngine, releaseEngine, type Engine } from './engine.ts';
 import type { WarmState } from './harden.ts';
-import { failure, prepareInput, runCold, ScriptRun, type Outcome } from './run.ts';
-import type { RunClaimsScriptInput, SandboxLimits, SandboxResult } from './types.ts';
+import type { SandboxLimits } from '../types.ts';
+import { failure, runCold, ScriptRun, type Outcome, type RunSpec } from './run.ts';
 
 const MAX_WARM = 4;
 const MAX_RUNS = 5000;
@@ -63,19 +64,20 @@ type WarmPool = {
   coldFallbacks: number;
 };
 
-// One pool per process, shared by every bundle that imports this file (lean server + Next.js).
-const KEY = Symbol.for('sigil.sandbox.warm');
-const globalScope = globalThis as typeof globalThis & { [KEY]?: WarmPool };
-const pool: WarmPool = (globalScope[KEY] ??= { entries: new Map(), failing: new Set(), built: 0, discarded: 0, coldFallbacks: 0 });
+const pool: WarmPool = { entries: new Map(), failing: new Set(), built: 0, discarded: 0, coldFallbacks: 0 };
 
 // The last key computed: issuance calls with the same cached script string on every token, so this skips
 // re-hashing up to 50 KB of script per run. Environment and limits are compared by value (small).
 let lastKey: { script: string; rest: string; key: string } | undefined;
 
-export function warmKey(script: string, environmentVariables: unknown, limits: SandboxLimits): string {
-  const rest = JSON.stringify([environmentVariables ?? {}, limits]);
+/**
+ * The key of a script version: script, inputs other than token/context (environment variables, output
+ * limit: the tail of inputJson after the context) and limits. Token and context differ on every run.
+ */
+export function warmKey(script: string, environmentJson: string, limits: SandboxLimits): string {
+  const rest = `${environmentJson}|${JSON.stringify(limits)}`;
   if (lastKey && lastKey.script === script && lastKey.rest === rest) return lastKey.key;
-  const key = createHash('sha256').update(JSON.stringify([script, environmentVariables ?? {}, limits])).digest('base64url');
+  const key = createHash('sha256').update(script).update('\0').update(rest).digest('base64url');
   lastKey = { script, rest, key };
   return key;
 }
@@ -111,41 +113,37 @@ function makeRoom(): boolean {
 
 /**
  * Runs an admin's claims script in the warm context of its script version (building it on first
- * use). Same contract and results as runClaimsScript; falls back to a cold run when the context is
- * busy with another request (awaiting a fetch) or every warm slot is busy.
+ * use). Same results as runCold; falls back to a cold run when the context is busy with another run
+ * (awaiting a fetch) or every warm slot is busy.
  */
-export async function runClaimsScriptWarm(input: RunClaimsScriptInput): Promise<SandboxResult> {
-  const prepared = prepareInput(input, 'runClaimsScriptWarm');
-  if ('ok' in prepared) return prepared;
-  const { limits, inputJson, result } = prepared;
-  const key = warmKey(input.script, input.environmentVariables, limits);
+export async function runWarm(spec: RunSpec, environmentJson: string): Promise<Outcome> {
+  const key = warmKey(spec.script, environmentJson, spec.limits);
 
   if (pool.failing.has(key)) {
     // A script that keeps failing would pay a warm build per run: run it cold until it succeeds.
-    const cold = await runCold(input.script, prepared);
+    const cold = await runCold(spec);
     if (cold.ok) pool.failing.delete(key);
     return cold;
   }
   let entry = pool.entries.get(key);
   if (entry?.busy) {
     pool.coldFallbacks++;
-    return runCold(input.script, prepared);
+    return runCold(spec);
   }
   if (!entry) {
     if (!makeRoom()) {
       pool.coldFallbacks++;
-      return runCold(input.script, prepared);
+      return runCold(spec);
     }
-    const started = performance.now();
     // Always reached through an await, so VM code starts from a shallow host stack.
-    const engine = await acquireEngine(limits.memoryBytes, started + limits.timeoutMs);
-    if (!engine) return result(failure('timeout', 'The script sandbox is busy; try again'));
-    // Another request may have built this key meanwhile: keep one, run this one cold in its engine.
+    const engine = await acquireEngine(spec.limits.memoryBytes, spec.deadline);
+    if (!engine) return failure('busy', 'The script sandbox is busy; try again');
+    // Another run may have built this key meanwhile: keep one, run this one cold in its engine.
     const raced = pool.entries.get(key);
     if (raced || !makeRoom()) {
       releaseEngine(engine, false);
       pool.coldFallbacks++;
-      return runCold(input.script, prepared);
+      return runCold(spec);
     }
     entry = { key, engine, state: { prepared: null }, runs: 0, busy: false, builtBytes: null };
     pool.entries.set(key, entry);
@@ -158,13 +156,13 @@ export async function runClaimsScriptWarm(input: RunClaimsScriptInput): Promise<
     await Promise.resolve();
     if (entry.busy || pool.entries.get(key) !== entry) {
       pool.coldFallbacks++;
-      return runCold(input.script, prepared);
+      return runCold(spec);
     }
   }
 
   entry.busy = true;
   entry.runs++;
-  const run = new ScriptRun(entry.engine, limits, input.script, inputJson, entry.state);
+  const run = new ScriptRun(entry.engine, spec, entry.state);
   let outcome: Outcome = failure('runtime', 'Sandbox failure');
   try {
     outcome = await run.execute();
@@ -187,7 +185,7 @@ export async function runClaimsScriptWarm(input: RunClaimsScriptInput): Promise<
       }
     }
   }
-  return result(outcome);
+  return outcome;
 }
 
 /** Warm-context bookkeeping, for tests and diagnostics. */

@@ -9,11 +9,11 @@
 //
 // A run checks an engine out exclusively (so a memory bomb can only exhaust its own engine) and
 // returns it afterwards. Engines that aborted, hit their memory ceiling, or grew large are discarded
-// instead of reused; a fresh one costs ~5 ms (the compiled WebAssembly.Module is cached per process).
-// Per-run isolation does not depend on engine reuse: every run gets a fresh QuickJS runtime+context.
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+// instead of reused; a fresh one costs ~5 ms (the WebAssembly.Module is compiled once by the host and
+// handed to every worker). Per-run isolation does not depend on engine reuse: every run gets a fresh
+// QuickJS runtime+context. This file runs inside a sandbox worker thread: the pool is per worker.
 import { newQuickJSWASMModuleFromVariant, newVariant, RELEASE_SYNC, type QuickJSWASMModule } from 'quickjs-emscripten';
+import { compileQuickJsWasm } from '../wasm.ts';
 
 const PAGE = 65536;
 /** The module's import declares at least 256 pages (16 MiB); it holds ~5.1 MiB of data + C stack. */
@@ -23,7 +23,11 @@ const ENGINE_OVERHEAD_BYTES = 8 * 1024 * 1024;
 /** An idle engine whose memory grew past this is discarded (wasm memory never shrinks). */
 const RECYCLE_ABOVE_BYTES = 32 * 1024 * 1024;
 const MAX_IDLE_PER_SIZE = 4;
-const MAX_LIVE_ENGINES = Number(process.env.SIGIL_SANDBOX_MAX_ENGINES) > 0 ? Number(process.env.SIGIL_SANDBOX_MAX_ENGINES) : 8;
+/**
+ * Per worker: its warm contexts (4, warm.ts) plus the runs the host lets it hold at once
+ * (RUNS_PER_WORKER in pool.ts). The host's cap is what bounds concurrency; this one never binds.
+ */
+const MAX_LIVE_ENGINES = 8;
 
 export interface Engine {
   readonly id: number;
@@ -51,31 +55,16 @@ type PoolState = {
   discarded: number;
 };
 
-// One pool per process, shared by every bundle that imports this file (lean server + Next.js).
-const KEY = Symbol.for('sigil.sandbox.engines');
-const globalScope = globalThis as typeof globalThis & { [KEY]?: PoolState };
-const pool: PoolState = (globalScope[KEY] ??= {
-  wasm: null,
-  idle: new Map(),
-  live: 0,
-  waiters: [],
-  nextId: 1,
-  created: 0,
-  discarded: 0,
-});
+const pool: PoolState = { wasm: null, idle: new Map(), live: 0, waiters: [], nextId: 1, created: 0, discarded: 0 };
 
-/** Compiles the QuickJS .wasm once per process. Null: let Emscripten locate and compile it itself. */
+/** The module the host compiled (workerData); without one, the worker compiles the .wasm itself once. */
+export function useCompiledWasm(module: WebAssembly.Module | null): void {
+  if (module) pool.wasm = Promise.resolve(module);
+}
+
+/** Compiles the QuickJS .wasm once per worker. Null: let Emscripten locate and compile it itself. */
 function compiledWasm(): Promise<WebAssembly.Module | null> {
-  pool.wasm ??= (async () => {
-    try {
-      const fromHere = createRequire(import.meta.url);
-      const quickjsEntry = fromHere.resolve('quickjs-emscripten');
-      const path = createRequire(quickjsEntry).resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
-      return await WebAssembly.compile(readFileSync(path));
-    } catch {
-      return null;
-    }
-  })();
+  pool.wasm ??= compileQuickJsWasm();
   return pool.wasm;
 }
 
