@@ -1,15 +1,15 @@
-// One load run: autocannon against one target, with latencies kept at full (sub-ms) precision and the
-// server process's CPU time measured from /proc, so results stay comparable on a busy machine.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import autocannon from 'autocannon';
-import type { LoadRequest, Target } from './scenario.ts';
+// One load run: autocannon in a child process (pinned to the load core, or not), the server's CPU time read
+// from /proc at the moment load starts and when it ends.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { onCores, treeCpuMs } from './proc.ts';
+import type { LoadRequest } from './scenario.ts';
+
+export const LOAD_CORE = '0';
+export const SERVER_CORE = '1';
 
 export type RunResult = {
   label: string;
-  /** 0 for the warm-up, then 1..rounds. */
-  round: number;
   seconds: number;
   sent: number;
   completed: number;
@@ -20,86 +20,48 @@ export type RunResult = {
   statusCodes: Record<string, number>;
   /** 2xx responses per second. */
   rps: number;
-  /** Latencies of the 2xx responses, ms. */
-  latencies: number[];
-  /** CPU time the server process used during the run, ms (undefined where /proc is missing). */
-  serverCpuMs?: number;
-  /** The machine's 1-minute load average at the end of the run (other work competing for the cores). */
-  load1: number;
+  /** Latency percentiles of the 2xx responses, ms. */
+  p50: number;
+  p99: number;
+  /** 2xx responses in each second of the run (a sustained run shows whether the rate holds). */
+  perSecond: number[];
+  /** Server CPU time (process tree) per 2xx response, ms. */
+  cpuMsPerRequest: number;
   /** Monotonic clock (µs) at start and end, to cut a CPU profile to the measured windows. */
   window: [number, number];
 };
 
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** utime + stime of a process (all its threads), ms. */
-export function processCpuMs(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-  } catch {
-    return undefined;
-  }
-}
-
+const WORKER = join(import.meta.dirname, 'load-worker.mjs');
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
-export async function runLoad(
-  target: Target,
+export function runLoad(
+  target: { label: string; url: string; pid: number },
   request: LoadRequest,
-  options: { seconds: number; connections: number; round: number },
+  options: { seconds: number; connections: number; pinned: boolean },
 ): Promise<RunResult> {
-  const latencies: number[] = [];
-  const cpu0 = processCpuMs(target.pid);
-  const t0 = nowUs();
-  const instance = autocannon({
-    url: `${target.origin}${request.path}`,
-    method: request.method,
-    headers: request.headers,
-    body: request.body,
-    connections: options.connections,
-    duration: options.seconds,
-    timeout: 10,
-    title: target.label,
+  const spec = { ...request, url: `${target.url}${request.path}`, connections: options.connections, seconds: options.seconds };
+  const [command, args] = onCores(options.pinned ? LOAD_CORE : undefined, process.execPath, [WORKER, JSON.stringify(spec)]);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let cpu0 = 0;
+  let t0 = 0;
+  child.stderr.on('data', (d) => (err += d));
+  child.stdout.on('data', (d) => {
+    out += d;
+    if (!t0 && out.startsWith('start\n')) {
+      cpu0 = treeCpuMs(target.pid);
+      t0 = nowUs();
+    }
   });
-  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-    if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      const cpu1 = treeCpuMs(target.pid);
+      const t1 = nowUs();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (code !== 0 || !line) return reject(new Error(`load generator failed (${code}): ${err || out}`));
+      const r = JSON.parse(line) as Omit<RunResult, 'label' | 'rps' | 'cpuMsPerRequest' | 'window'>;
+      resolve({ label: target.label, ...r, rps: r.ok / r.seconds, cpuMsPerRequest: (cpu1 - cpu0) / Math.max(1, r.ok), window: [t0, t1] });
+    });
   });
-  const result = await instance;
-  const t1 = nowUs();
-  const cpu1 = processCpuMs(target.pid);
-  const seconds = (t1 - t0) / 1e6;
-  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, Number(s.count)]));
-  const completed = Object.values(statusCodes).reduce((a, b) => a + b, 0);
-  return {
-    label: target.label,
-    round: options.round,
-    seconds,
-    sent: result.requests.sent,
-    completed,
-    ok: latencies.length,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    statusCodes,
-    rps: latencies.length / seconds,
-    latencies,
-    serverCpuMs: cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : undefined,
-    load1: loadavg()[0]!,
-    window: [t0, t1],
-  };
-}
-
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i]!;
 }

@@ -1,73 +1,52 @@
-// Starts the peer (bench/peer/provider.mjs: node-oidc-provider v9) in its own process.
-import { spawn } from 'node:child_process';
+// Starts the peer (bench/peer/provider.mjs: node-oidc-provider v9, the engine under Logto) in its own process.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { mainThreadProfile, profileArgs } from './profile.ts';
-import { freePort, ROOT } from './sigil.ts';
+import { startChild } from './child.ts';
+import { freePort, type Client } from './http.ts';
+import { profileArgs } from './profile.ts';
+import type { Server } from './scenario.ts';
+import { BENCH_OPAQUE_RESOURCE, BENCH_RESOURCE, BENCH_SCOPE } from './setup.ts';
 
-export type PeerServer = {
-  url: string;
-  pid: number;
-  tokenPath: string;
-  client: { id: string; secret: string };
-  resource: string;
-  scope: string;
-  logs(): string;
-  /** Stops the peer; resolves with the CPU profile file when profiling. */
-  stop(): Promise<string | undefined>;
-};
-
-export async function startPeer(options: { resource: string; scope: string; profileDir?: string }): Promise<PeerServer> {
+export async function startPeer(root: string, profileDir?: string): Promise<Server & { client: Client }> {
   const port = await freePort();
   const client = { id: 'bench-client', secret: randomBytes(24).toString('base64url') };
-  const profileDir = options.profileDir ? join(options.profileDir, 'peer') : undefined;
-  const nodeArgs = [...(profileDir ? profileArgs(profileDir) : []), join(ROOT, 'bench/peer/provider.mjs')];
-  const child = spawn(process.execPath, nodeArgs, {
-    cwd: ROOT,
+  const child = startChild('peer', process.execPath, [...(profileDir ? profileArgs(profileDir) : []), join(root, 'bench/peer/provider.mjs')], {
+    cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
       PEER_PORT: String(port),
       PEER_CLIENT_ID: client.id,
       PEER_CLIENT_SECRET: client.secret,
-      PEER_RESOURCE: options.resource,
-      PEER_SCOPE: options.scope,
+      PEER_RESOURCE: BENCH_RESOURCE,
+      PEER_OPAQUE_RESOURCE: BENCH_OPAQUE_RESOURCE,
+      PEER_SCOPE: BENCH_SCOPE,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stderr.on('data', (d) => (output += d));
-  const ready = new Promise<{ issuer: string; tokenEndpoint: string }>((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      output += d;
-      const m = /^ready (\S+) (\S+)$/m.exec(output);
-      if (m) resolve({ issuer: m[1]!, tokenEndpoint: m[2]! });
+  const ready = new Promise<{ issuer: string; discovery: Record<string, string> }>((resolve, reject) => {
+    child.process.stdout!.on('data', () => {
+      const m = /^ready (\S+) (.+)$/m.exec(child.output());
+      if (m) resolve({ issuer: m[1]!, discovery: JSON.parse(m[2]!) });
     });
-    child.once('exit', (code) => reject(new Error(`peer exited with ${code}:\n${output}`)));
-    setTimeout(() => reject(new Error(`peer did not start within 60 s:\n${output}`)), 60_000).unref();
+    child.exited.catch(reject);
+    setTimeout(() => reject(new Error(`peer did not start within 60 s:\n${child.output()}`)), 60_000).unref();
   });
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const done = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await done;
-    }
-    return profileDir ? mainThreadProfile(profileDir) : undefined;
-  };
   try {
-    const { issuer, tokenEndpoint } = await ready;
+    const { issuer, discovery } = await ready;
     return {
+      label: 'peer',
       url: issuer,
-      pid: child.pid!,
-      tokenPath: new URL(tokenEndpoint).pathname,
+      pid: child.pid,
+      tokenPath: new URL(discovery.token_endpoint!).pathname,
+      introspectionPath: new URL(discovery.introspection_endpoint!).pathname,
+      jwksUrl: discovery.jwks_uri!,
+      issuer,
       client,
-      resource: options.resource,
-      scope: options.scope,
-      logs: () => output,
-      stop,
+      logs: child.output,
+      stop: child.stop,
     };
   } catch (error) {
-    await stop();
+    await child.stop();
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 // Summarises a V8 .cpuprofile (from `node --cpu-prof`): self time per function and per package/file,
 // counting only samples inside the given windows (the measured runs), so start-up does not show.
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +12,7 @@ export function profileArgs(dir: string): string[] {
 
 /** Node names profiles CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; the main thread is id 0. */
 export function mainThreadProfile(dir: string): string | undefined {
+  if (!existsSync(dir)) return undefined;
   const main = readdirSync(dir).find((f) => f.endsWith('.cpuprofile') && f.split('.')[4] === '0');
   return main ? join(dir, main) : undefined;
 }

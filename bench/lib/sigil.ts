@@ -1,66 +1,46 @@
-// Starts Sigil as the self-hosted server (`server/main.ts`, what `npm start` runs) on a fresh SQLite
-// database in a temp data directory, and gives the bench a Management API client and an audit counter.
-import { spawn } from 'node:child_process';
+// Starts Sigil: the self-hosted server (`server/main.ts`, what `npm start` runs) on a fresh SQLite database in
+// a temp data directory, or `next start` (the Vercel path) on an existing one. The shared self-hosted server
+// also gives the bench a Management API client and an audit row counter (a second, read-only connection).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaClient } from '../../server/db/generated/sqlite/client.ts';
-import { basic, FORM, waitFor } from './http.ts';
-import { mainThreadProfile, profileArgs } from './profile.ts';
+import Database from 'better-sqlite3';
+import { startChild, waitFor } from './child.ts';
+import { basic, FORM, freePort, postForm, type Client } from './http.ts';
+import { profileArgs } from './profile.ts';
+import type { Server } from './scenario.ts';
 
-export const ROOT = join(import.meta.dirname, '../..');
-const BOOTSTRAP = { id: 'bench-bootstrap', secret: 'bench-bootstrap-secret-0123456789abcdef' };
+const BOOTSTRAP: Client = { id: 'bench-bootstrap', secret: 'bench-bootstrap-secret-0123456789abcdef' };
+
+export type Mode = 'self-hosted' | 'next';
 
 export type ManagementApi = {
   /** Calls the Management API; throws with the response body unless the status is 2xx. */
   call<T = any>(method: string, path: string, body?: unknown): Promise<T>;
 };
 
-export type SigilServer = {
-  url: string;
-  pid: number;
-  tokenPath: string;
+export type SigilServer = Server & {
+  root: string;
   dataDir: string;
   databaseUrl: string;
   api: ManagementApi;
-  /** Audit rows written so far, optionally only for one application (read from the SQLite file by a second connection). */
-  auditCount(applicationId?: string): Promise<number>;
-  logs(): string;
-  /** Stops the server; resolves with the CPU profile file when profiling. */
-  stop(): Promise<string | undefined>;
+  /** Audit rows written so far, optionally only for one application. */
+  auditCount(applicationId?: string): number;
+  /** Audit payloads of one application's token requests since `since` (ms), oldest first. */
+  auditPayloads(applicationId: string, since: number): Array<Record<string, unknown>>;
 };
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-/** Builds the Next app when missing or stale (the console; the token path itself never goes through Next). */
-export async function buildSigil(skipBuild: boolean): Promise<void> {
-  const buildId = join(ROOT, process.env.SIGIL_DIST_DIR || '.next', 'BUILD_ID');
-  if (skipBuild && existsSync(buildId)) return;
-  // A variable specifier: scripts/start.mjs is plain JS without type declarations.
-  const startScript = pathToFileURL(join(ROOT, 'scripts/start.mjs')).href;
-  const { ensureBuild } = (await import(startScript)) as { ensureBuild: () => void };
+/** Builds the Next app when missing or stale (the console, and the route handlers of the Vercel path). */
+export async function buildSigil(root: string, skipBuild: boolean): Promise<void> {
+  if (skipBuild && existsSync(join(root, process.env.SIGIL_DIST_DIR || '.next', 'BUILD_ID'))) return;
+  const { ensureBuild } = (await import(pathToFileURL(join(root, 'scripts/start.mjs')).href)) as { ensureBuild: () => void };
   ensureBuild();
 }
 
-export async function startSigil(options: { profileDir?: string } = {}): Promise<SigilServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sigil-bench-'));
-  const dbFile = join(dataDir, 'sigil.db');
-  const databaseUrl = `file:${dbFile}`;
-  const port = await freePort();
+function sigilEnv(dataDir: string, port: number): NodeJS.ProcessEnv {
   const url = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
+  return {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? tmpdir(),
     NODE_ENV: 'production',
@@ -70,49 +50,88 @@ export async function startSigil(options: { profileDir?: string } = {}): Promise
     SIGIL_HOST: '127.0.0.1',
     SIGIL_PUBLIC_URL: url,
     SIGIL_DATA_DIR: dataDir,
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: `file:${join(dataDir, 'sigil.db')}`,
     SIGIL_SECRET: 'bench-secret-0123456789-0123456789-0123456789',
     SIGIL_BOOTSTRAP_CLIENT_ID: BOOTSTRAP.id,
     SIGIL_BOOTSTRAP_CLIENT_SECRET: BOOTSTRAP.secret,
     SIGIL_LOG_LEVEL: 'warn',
     ...(process.env.SIGIL_DIST_DIR ? { SIGIL_DIST_DIR: process.env.SIGIL_DIST_DIR } : {}),
   };
-  const nodeArgs = ['--import', 'tsx', join(ROOT, 'server/main.ts')];
-  const profileDir = options.profileDir ? join(options.profileDir, 'sigil') : undefined;
-  if (profileDir) nodeArgs.unshift(...profileArgs(profileDir));
-  const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`Sigil exited with ${code}:\n${output}`))),
-  );
-  exited.catch(() => undefined);
+}
 
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const done = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await done;
-      clearTimeout(timer);
-    }
-    await reader?.$disconnect();
-    rmSync(dataDir, { recursive: true, force: true });
-    return profileDir ? mainThreadProfile(profileDir) : undefined;
-  };
+function spawnSigil(options: { root: string; mode: Mode; dataDir: string; cores?: string; profileDir?: string }, port: number) {
+  const { root, mode } = options;
+  const args = mode === 'next'
+    ? [join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1']
+    : ['--import', 'tsx', join(root, 'server/main.ts')];
+  if (options.profileDir) args.unshift(...profileArgs(options.profileDir));
+  return startChild(`Sigil (${mode})`, process.execPath, args, { cwd: root, env: sigilEnv(options.dataDir, port), cores: options.cores });
+}
 
-  let reader: PrismaClient | undefined;
+/** One Sigil process on `dataDir` (its database must be migrated for `next`), answering once it serves JWKS. */
+export async function launchSigil(options: { root: string; mode: Mode; dataDir: string; cores?: string; profileDir?: string; label?: string }): Promise<Server> {
+  const port = await freePort();
+  const { mode } = options;
+  const child = spawnSigil(options, port);
+  const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor('Sigil', 180_000, async () => (await fetch(`${url}/oidc/jwks`)).ok, exited);
-    const api = await managementApi(url);
-    const counter = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: dbFile, timeout: 5000 }) });
-    reader = counter;
-    const auditCount = (applicationId?: string) => counter.auditLog.count({ where: applicationId ? { applicationId } : {} });
-    return { url, pid: child.pid!, tokenPath: '/oidc/token', dataDir, databaseUrl, api, auditCount, logs: () => output, stop };
+    await waitFor(`Sigil (${mode})`, 180_000, async () => (await fetch(`${url}/oidc/jwks`)).ok, child.exited);
   } catch (error) {
-    await stop();
+    await child.stop();
     throw error;
+  }
+  return {
+    label: options.label ?? (mode === 'next' ? 'next' : 'sigil'),
+    url,
+    pid: child.pid,
+    tokenPath: '/oidc/token',
+    introspectionPath: '/oidc/token/introspection',
+    jwksUrl: `${url}/oidc/jwks`,
+    issuer: `${url}/oidc`,
+    logs: child.output,
+    stop: child.stop,
+  };
+}
+
+/** The shared self-hosted Sigil on a fresh database, with a Management API client and an audit counter. */
+export async function startSigil(root: string, profileDir?: string): Promise<SigilServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sigil-bench-'));
+  const server = await launchSigil({ root, mode: 'self-hosted', dataDir, profileDir });
+  const dbFile = join(dataDir, 'sigil.db');
+  const reader = new Database(dbFile, { readonly: true, timeout: 5000 });
+  const count = reader.prepare('SELECT count(*) AS n FROM "AuditLog"');
+  const countApp = reader.prepare('SELECT count(*) AS n FROM "AuditLog" WHERE "applicationId" = ?');
+  const payloads = reader.prepare('SELECT "payload" FROM "AuditLog" WHERE "applicationId" = ? AND "createdAt" >= ? ORDER BY "createdAt", "id"');
+  return {
+    ...server,
+    root,
+    dataDir,
+    databaseUrl: `file:${dbFile}`,
+    api: await managementApi(server.url),
+    auditCount: (applicationId) => (applicationId ? (countApp.get(applicationId) as { n: number }) : (count.get() as { n: number })).n,
+    auditPayloads: (applicationId, since) => (payloads.all(applicationId, since) as Array<{ payload: string }>).map((r) => JSON.parse(r.payload)),
+    async stop() {
+      await server.stop();
+      reader.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Cold start: from spawning a Sigil process on an existing database to its first issued token (a token request
+ * every 5 ms until one answers 200), ms.
+ */
+export async function coldStart(options: { root: string; mode: Mode; dataDir: string; client: Client; resource: string; cores?: string }): Promise<number> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const child = spawnSigil(options, port);
+  try {
+    await waitFor('first token', 60_000, async () => (await postForm(`${url}/oidc/token`, options.client, { grant_type: 'client_credentials', resource: options.resource })).status === 200, child.exited, 5);
+    return performance.now() - started;
+  } finally {
+    await child.stop();
   }
 }
 
@@ -137,4 +156,3 @@ async function managementApi(url: string): Promise<ManagementApi> {
     },
   };
 }
-

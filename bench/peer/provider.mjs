@@ -1,11 +1,12 @@
 // The peer for `npm run bench`: node-oidc-provider v9 (the engine under Logto) configured like Sigil's
-// bench setup: one confidential client (client_credentials, client_secret_basic), one resource server
-// (https://bench.api, scope read:bench, JWT access tokens signed ES256). Its default in-memory adapter is
-// used, so the peer persists nothing per request (Sigil writes an audit record per request to SQLite).
+// bench setup: one confidential client (client_credentials, client_secret_basic), two resource servers with
+// scope read:bench: https://bench.api (JWT access tokens signed ES256) and https://bench-opaque.api (opaque
+// access tokens), and token introspection. Its default in-memory adapter is used, so the peer persists
+// nothing to disk per request (Sigil writes an audit record per token request to SQLite).
 //
 // Run as its own process: node bench/peer/provider.mjs, configured by env
-//   PEER_PORT, PEER_CLIENT_ID, PEER_CLIENT_SECRET, PEER_RESOURCE, PEER_SCOPE
-// It prints one line `ready <issuer> <token endpoint>` when listening.
+//   PEER_PORT, PEER_CLIENT_ID, PEER_CLIENT_SECRET, PEER_RESOURCE, PEER_OPAQUE_RESOURCE, PEER_SCOPE
+// It prints one line `ready <issuer> <discovery json>` when listening.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
@@ -14,6 +15,7 @@ const port = Number(process.env.PEER_PORT ?? 0);
 const clientId = process.env.PEER_CLIENT_ID ?? 'bench-client';
 const clientSecret = process.env.PEER_CLIENT_SECRET ?? randomBytes(24).toString('base64url');
 const resource = process.env.PEER_RESOURCE ?? 'https://bench.api';
+const opaqueResource = process.env.PEER_OPAQUE_RESOURCE ?? 'https://bench-opaque.api';
 const scope = process.env.PEER_SCOPE ?? 'read:bench';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -44,11 +46,13 @@ const provider = new Provider(issuer, {
   features: {
     devInteractions: { enabled: false },
     clientCredentials: { enabled: true },
+    introspection: { enabled: true },
     resourceIndicators: {
       enabled: true,
       defaultResource: () => resource,
       useGrantedResource: () => true,
       getResourceServerInfo: (_ctx, indicator) => {
+        if (indicator === opaqueResource) return { scope, audience: opaqueResource, accessTokenTTL: 3600, accessTokenFormat: 'opaque' };
         if (indicator !== resource) throw new Provider.errors.InvalidTarget();
         return {
           scope,
@@ -66,7 +70,7 @@ server.on('request', provider.callback());
 server.keepAliveTimeout = 65_000;
 // The discovery document names the token endpoint; read it so the runner never guesses the path.
 const discovery = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
-console.log(`ready ${issuer} ${discovery.token_endpoint}`);
+console.log(`ready ${issuer} ${JSON.stringify(discovery)}`);
 
 for (const signal of ['SIGTERM', 'SIGINT']) {
   process.on(signal, () => {

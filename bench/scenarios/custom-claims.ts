@@ -1,19 +1,16 @@
-// Custom token claims on the token path: client_credentials with a typical getCustomJwtClaims script
-// (reads the context and an environment variable, returns three claims) against the same requests with
-// the script disabled, on one Sigil process (each target's before() switches the script by PATCH).
-// Goals: throughput with the script >= 0.8x without; script stage median <= 0.5 ms.
+// Goal 4: client_credentials with a typical getCustomJwtClaims script against the same requests with the
+// script disabled, on the one shared Sigil process (each target's before() switches the script by PATCH).
 //
-// The script stage is measured INSIDE the server: runJwtCustomizer times the whole stage (cached config
-// lookup, context, sandbox run) and the grant records it in the token request's audit record as
-// `customClaims.durationMs`. Before the load runs, this scenario sends requests one at a time and then 10
-// at a time, and reads those durations back from the audit log.
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaClient } from '../../server/db/generated/sqlite/client.ts';
-import { basic, FORM } from '../lib/http.ts';
+// The script stage is measured INSIDE the server: runJwtCustomizer times the whole stage (cached config lookup,
+// context, sandbox run) and the grant records it in the token request's audit record as
+// `customClaims.durationMs`. The stage median comes from those records, over 1,000 requests sent 10 at a time
+// before the rounds.
+import { postForm, type Client } from '../lib/http.ts';
+import { formatRatios, goal } from '../lib/report.ts';
+import { ratio, stat } from '../lib/rounds.ts';
 import type { Scenario } from '../lib/scenario.ts';
-import { createBenchApp } from '../lib/setup.ts';
+import { createBenchApp, tokenParams, tokenTarget } from '../lib/setup.ts';
 import type { SigilServer } from '../lib/sigil.ts';
-import { tokenBody, tokenRequest, verifyBenchToken } from './client-credentials.ts';
 
 const CONFIG = '/api/configs/jwt-customizer/client-credentials';
 
@@ -25,80 +22,69 @@ export const TYPICAL_SCRIPT = `const getCustomJwtClaims = async ({ token, contex
   };
 };`;
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
-
-/** Sends `total` token requests, `parallel` at a time, and returns the stage durations the server recorded. */
-async function stageDurations(sigil: SigilServer, app: { id: string; secret: string }, total: number, parallel: number): Promise<number[]> {
-  const since = new Date();
+/** Sends `total` token requests, `parallel` at a time, and returns the stage durations the server recorded (ms). */
+async function stageDurations(sigil: SigilServer, app: Client, total: number, parallel: number): Promise<number[]> {
+  const since = Date.now();
   let sent = 0;
   const worker = async () => {
     while (sent < total) {
       sent++;
-      const res = await fetch(`${sigil.url}${sigil.tokenPath}`, { method: 'POST', headers: { 'content-type': FORM, authorization: basic(app.id, app.secret) }, body: tokenBody });
-      if (res.status !== 200) throw new Error(`stage measurement: ${res.status} ${await res.text()}`);
-      await res.arrayBuffer();
+      const res = await postForm(`${sigil.url}${sigil.tokenPath}`, app, tokenParams());
+      if (res.status !== 200) throw new Error(`stage measurement: ${res.status} ${res.body}`);
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));
-  const reader = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: sigil.databaseUrl.replace(/^file:/, ''), timeout: 5000 }, { timestampFormat: 'unixepoch-ms' }) });
-  try {
-    const rows = await reader.auditLog.findMany({ where: { applicationId: app.id, key: 'ExchangeTokenBy.ClientCredentials', createdAt: { gte: since } }, select: { payload: true } });
-    const durations = rows
-      .map((r) => (r.payload as { customClaims?: { durationMs?: number } }).customClaims?.durationMs)
-      .filter((d): d is number => typeof d === 'number');
-    if (durations.length < total) throw new Error(`stage measurement: ${durations.length} durations recorded for ${total} requests`);
-    return durations.sort((a, b) => a - b);
-  } finally {
-    await reader.$disconnect();
-  }
+  const durations = sigil
+    .auditPayloads(app.id, since)
+    .map((p) => (p.customClaims as { durationMs?: number } | undefined)?.durationMs)
+    .filter((d): d is number => typeof d === 'number');
+  if (durations.length < total) throw new Error(`stage measurement: ${durations.length} durations recorded for ${total} requests`);
+  return durations;
 }
-
-const describeStage = (label: string, d: number[]) =>
-  `script stage (in the server), ${label}: median ${quantile(d, 0.5).toFixed(3)} ms, p90 ${quantile(d, 0.9).toFixed(3)} ms, p99 ${quantile(d, 0.99).toFixed(3)} ms over ${d.length} requests -> goal median <= 0.5 ms ${quantile(d, 0.5) <= 0.5 ? 'HELD' : 'MISSED'}`;
 
 const scenario: Scenario = {
   name: 'custom-claims',
-  description: 'client_credentials (JWT, ES256) with a typical getCustomJwtClaims script vs the same with the script disabled',
-  async setup(ctx) {
+  description: 'client_credentials (JWT) with a typical getCustomJwtClaims script vs the same server with the script disabled',
+  async run(ctx) {
     const sigil = await ctx.sigil();
-    // One app per target, so each target's audit rows can be counted apart (the runner checks them).
+    // One app per target, so each target's audit rows are counted apart.
     const app = await createBenchApp(sigil, 'Bench claims service');
     const plainApp = await createBenchApp(sigil, 'Bench plain service');
     await sigil.api.call('PUT', CONFIG, { script: TYPICAL_SCRIPT, environmentVariables: { TENANT: 'bench' } });
     const switchScript = (enabled: boolean) => async () => void (await sigil.api.call('PATCH', CONFIG, { enabled }));
 
-    ctx.log('measuring the script stage: 300 requests one at a time, then 1,000 with 10 in flight');
+    await switchScript(true)();
     await stageDurations(sigil, app, 100, 1); // warm-up: engines, JIT, caches
-    const sequential = await stageDurations(sigil, app, 300, 1);
-    const concurrent = await stageDurations(sigil, app, 1000, 10);
-    const notes = [describeStage('one request at a time', sequential), describeStage('10 requests in flight', concurrent)];
-    for (const n of notes) ctx.log(n);
+    const stage = stat(await stageDurations(sigil, app, ctx.options.quick ? 200 : 1000, ctx.options.connections));
 
-    const target = (client: { id: string; secret: string }) => ({ origin: sigil.url, tokenPath: sigil.tokenPath, client, pid: sigil.pid, auditCount: () => sigil.auditCount(client.id) });
-    return {
+    const m = await ctx.measure({
+      title: 'client_credentials with a claims script',
       targets: [
-        { label: 'script', ...target(app), before: switchScript(true) },
+        tokenTarget('script', sigil, app, {
+          before: switchScript(true),
+          auditCount: () => sigil.auditCount(app.id),
+          checkClaims: (c) => (c.tenant === 'bench' && c.app_name === 'Bench claims service' && Array.isArray(c.roles) ? undefined : `claims missing: ${JSON.stringify(c)}`),
+        }),
         // Last in every round, so the script is disabled again when the scenario ends.
-        { label: 'no-script', ...target(plainApp), before: switchScript(false) },
+        tokenTarget('no-script', sigil, plainApp, {
+          before: switchScript(false),
+          auditCount: () => sigil.auditCount(plainApp.id),
+          checkClaims: (c) => (c.tenant === undefined ? undefined : `unexpected claims: ${JSON.stringify(c)}`),
+        }),
       ],
-      compare: { subject: 'script', baseline: 'no-script', minThroughputRatio: 0.8 },
+    });
+    return {
+      measurements: [m],
+      goals: [
+        goal('4a', 'custom claims: with a typical script / without', ratio(m, 'script', 'no-script', 'rps').median, '>=', 0.8),
+        goal('4b', 'custom claims: script stage median (in the server)', stage.median, '<=', 0.5, { unit: 'ms', detail: `(${stage.min.toFixed(3)}-${stage.max.toFixed(3)} ms)` }),
+      ],
       notes: [
-        ...notes,
-        'both targets are the same Sigil process (two apps with the same role); before each run the script is enabled or disabled (PATCH, cache cleared at once);',
-        'the script reads context.application, context.roles and an environment variable and returns three claims (QuickJS in WebAssembly; a warm, hardened context per script version).',
+        formatRatios(m, 'script', 'no-script'),
+        `script stage (audit records, ${ctx.options.connections} in flight): median ${stage.median.toFixed(3)} ms, min ${stage.min.toFixed(3)}, max ${stage.max.toFixed(3)}`,
+        'both targets are the same Sigil process (two apps with the same role); before each run the script is enabled or disabled (PATCH, cache cleared at once).',
       ],
     };
-  },
-  request: tokenRequest,
-  verify(target, response) {
-    const { problem, payload } = verifyBenchToken(response);
-    if (problem) return problem;
-    const tenant = payload!.tenant;
-    if (target.label === 'script' && (tenant !== 'bench' || !Array.isArray(payload!.roles) || payload!.app_name !== 'Bench claims service')) {
-      return `script target: claims missing from ${JSON.stringify(payload)}`;
-    }
-    if (target.label === 'no-script' && tenant !== undefined) return `no-script target: unexpected claims in ${JSON.stringify(payload)}`;
-    return undefined;
   },
 };
 

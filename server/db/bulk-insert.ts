@@ -18,19 +18,18 @@ function sqliteValue(v: Row[string]): string | number | null {
   return v;
 }
 
-const INLINE = Symbol.for('sigil.sqlite-inline-writer');
-const inlineHolder = globalThis as { [INLINE]?: SqliteInlineWriter };
+let inlineWriter: SqliteInlineWriter | undefined;
 
 /** Raw prepared-statement inserts on the main thread (the self-hosted server enables this). */
 export function enableSqliteInlineWriter(): void {
-  if (dbProvider() !== 'sqlite' || inlineHolder[INLINE]) return;
-  inlineHolder[INLINE] = openInlineWriter(sqlitePath(env().databaseUrl));
+  if (dbProvider() !== 'sqlite' || inlineWriter) return;
+  inlineWriter = openInlineWriter(sqlitePath(env().databaseUrl));
 }
 
 export async function bulkInsert(table: 'AuditLog' | 'OpaqueToken', rows: Row[]): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
-  const inline = inlineHolder[INLINE];
+  const inline = inlineWriter;
   if (inline) {
     await inline.insert(table, columns, rows.map((r) => columns.map((c) => sqliteValue(r[c] ?? null))));
     return;

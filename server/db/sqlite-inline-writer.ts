@@ -15,15 +15,19 @@ export type SqliteInlineWriter = {
 
 const RETRY_MS = 2;
 const GIVE_UP_MS = 10_000;
+/** The WAL is restarted once it holds this much (see sqlite-checkpointer.worker.mjs). */
+const WAL_BYTES = 64 * 1024 * 1024;
 
 export function openInlineWriter(path: string): SqliteInlineWriter {
   const db = new Database(path, { timeout: 0 });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  // Checkpoints (and their fsyncs) run on the checkpointer thread, not inside a request's commit.
+  // Checkpoints (and their fsyncs) run on the checkpointer thread, not inside a request's commit; when the
+  // log restarts, its file is cut back to WAL_BYTES so one burst does not keep a large file forever.
   db.pragma('wal_autocheckpoint = 0');
+  db.pragma(`journal_size_limit = ${WAL_BYTES}`);
   const checkpointer = new Worker(fileURLToPath(new URL('./sqlite-checkpointer.worker.mjs', import.meta.url)), {
-    workerData: { path, intervalMs: 500 },
+    workerData: { path, intervalMs: 200, restartBytes: WAL_BYTES },
   });
   checkpointer.unref();
   const statements = new Map<string, Statement>();

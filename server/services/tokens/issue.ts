@@ -2,7 +2,7 @@
 import { bulkInsert } from '../../db/bulk-insert.ts';
 import { env } from '../../env.ts';
 import type { OAuthResource } from '../clients.ts';
-import { randomId, randomToken } from '../crypto.ts';
+import { randomToken, timeOrderedId } from '../crypto.ts';
 import { GroupCommit } from '../group-commit.ts';
 import { secretHash } from '../instance-key.ts';
 import { mergeClaims } from './claims.ts';
@@ -24,7 +24,8 @@ export type TokenDraft = {
 export function draftToken(input: { clientId: string; subject: string; resource: OAuthResource; scopes: string[]; act?: Record<string, unknown>; now?: number }): TokenDraft {
   const iat = Math.floor((input.now ?? Date.now()) / 1000);
   return {
-    jti: randomId(),
+    // Time-ordered: an opaque token's row id is its jti (see crypto.ts); ~62 random bits keep it unique.
+    jti: timeOrderedId(),
     iss: env().issuer,
     sub: input.subject,
     aud: input.resource.indicator,
@@ -57,13 +58,9 @@ type OpaqueRow = {
   id: string; tokenHash: string; applicationId: string; subject: string; resource: string; scope: string;
   claims: object; expiresAt: Date;
 };
-const OPAQUE_KEY = Symbol.for('sigil.opaque-writer');
-function opaqueWriter(): GroupCommit<OpaqueRow> {
-  const g = globalThis as { [OPAQUE_KEY]?: GroupCommit<OpaqueRow> };
-  return (g[OPAQUE_KEY] ??= new GroupCommit<OpaqueRow>(async (rows) => {
-    await bulkInsert('OpaqueToken', rows);
-  }));
-}
+// One writer per process (module state): opaque token rows are group-committed like audit records.
+let opaqueWriter: GroupCommit<OpaqueRow> | undefined;
+const opaqueRows = () => (opaqueWriter ??= new GroupCommit<OpaqueRow>((rows) => bulkInsert('OpaqueToken', rows)));
 
 export async function issueAccessToken(
   draft: TokenDraft,
@@ -76,7 +73,7 @@ export async function issueAccessToken(
   if (format === 'opaque') {
     // 256 random bits; only a keyed hash is stored, so a database leak yields no usable token.
     const token = randomToken(32);
-    await opaqueWriter().add({
+    await opaqueRows().add({
       id: draft.jti,
       tokenHash: await secretHash(token),
       applicationId: draft.client_id,
