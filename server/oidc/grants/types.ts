@@ -1,3 +1,4 @@
+import type { Credentials } from '../client-auth.ts';
 import type { OAuthClient } from '../../services/clients.ts';
 import type { Form } from '../form.ts';
 import type { ProtocolRequest } from '../../http/envelope.ts';
@@ -6,6 +7,8 @@ export type GrantContext = {
   req: ProtocolRequest;
   form: Form;
   client: OAuthClient;
+  /** How the client authenticated (`none` for public clients presenting only client_id). */
+  authMethod: Credentials['method'];
   /** Facts the grant adds to the token request's audit record (resource, granted scopes, ...). */
   audit: Record<string, unknown>;
 };
@@ -16,11 +19,15 @@ export type TokenResponseBody = {
   expires_in: number;
   scope?: string;
   issued_token_type?: string;
+  id_token?: string;
+  refresh_token?: string;
 };
 
 export type Grant = {
   grantType: string;
   /** Logto's audit key, e.g. `ExchangeTokenBy.ClientCredentials`. */
   auditKey: string;
+  /** Whether public clients (SPA, Native: client_id alone, no secret) may use this grant. */
+  publicClients?: boolean;
   handle(ctx: GrantContext): Promise<TokenResponseBody>;
 };
