@@ -4,8 +4,9 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CookieJar, browse, signIn } from '../helpers/sign-in.ts';
+import { CookieJar, browse, postForm, readForm, signIn } from '../helpers/sign-in.ts';
 import { startSigil, type Mode, type Sigil } from '../helpers/sigil.ts';
+import { codeFlow, refresh } from './sign-in.flows.ts';
 import { signInFixture, type SignInFixture } from './sign-in.setup.ts';
 
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
@@ -129,6 +130,73 @@ export function signInSuite(mode: Mode) {
       expect(page.body).toContain('value="alice@example.com"');
       expect(page.body).toContain('Shop SPA');
       expect(page.body).not.toContain('Create one'); // sign-up is off by default
+    });
+
+    it('issues a refresh token only with prompt=consent, rotates it, and mints resource JWTs with the role scopes', async () => {
+      const { tokens } = await codeFlow(sigil, f);
+      expect(Object.keys(tokens).sort()).toEqual(['access_token', 'expires_in', 'id_token', 'refresh_token', 'scope', 'token_type']);
+      expect(tokens.scope).toBe('openid offline_access profile');
+      const rotated = await refresh(sigil, f.spa.id, String(tokens.refresh_token), { resource: f.indicator });
+      expect(rotated.status).toBe(200);
+      expect(rotated.body.refresh_token).not.toBe(tokens.refresh_token); // public clients always rotate
+      expect(rotated.body.scope).toBe('read:orders write:orders'); // delete:orders: no role grants it
+      const jwks = createRemoteJWKSet(new URL(`${sigil.url}/oidc/jwks`));
+      const { payload, protectedHeader } = await jwtVerify(rotated.body.access_token, jwks, { issuer: `${sigil.url}/oidc`, audience: f.indicator, typ: 'at+jwt' });
+      expect(protectedHeader.typ).toBe('at+jwt');
+      expect(payload).toMatchObject({ sub: f.user.id, client_id: f.spa.id, scope: 'read:orders write:orders' });
+      const id = await jwtVerify(rotated.body.id_token, jwks, { issuer: `${sigil.url}/oidc`, audience: f.spa.id });
+      expect(id.payload.sub).toBe(f.user.id);
+      // The consumed token is refused outside the grace window... (see sign-in-tokens.test.ts); the new one works.
+      expect((await refresh(sigil, f.spa.id, rotated.body.refresh_token)).status).toBe(200);
+
+      const login = await codeFlow(sigil, f, { prompt: 'login' });
+      expect(login.tokens.refresh_token).toBeUndefined();
+      expect(login.tokens.scope).toBe('openid profile');
+    });
+
+    it('ends the session only after a confirmation POST, then redirects to the registered post-logout URI', async () => {
+      const { jar } = await codeFlow(sigil, f);
+      const endUrl = `/oidc/session/end?client_id=${f.spa.id}&post_logout_redirect_uri=${encodeURIComponent(f.postLogoutRedirectUri)}&state=bye`;
+      const page = await browse(sigil, jar, endUrl);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('Sign out');
+      // The GET alone signed nobody out: the session still signs in without a password.
+      const sso = await browse(sigil, jar, `/oidc/auth?client_id=${f.spa.id}&redirect_uri=${encodeURIComponent(f.redirectUri)}&response_type=code&scope=openid&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`);
+      expect(sso.location).not.toMatch(/^\/sign-in/);
+      const { action, fields } = readForm(page.body);
+      expect(action).toBe('session/end/confirm');
+      const confirmed = await postForm(sigil, jar, '/oidc/session/end/confirm', fields);
+      expect(confirmed.status).toBe(303);
+      expect(confirmed.location).toBe(`${f.postLogoutRedirectUri}?state=bye`);
+      expect(jar.cookies.has('_session')).toBe(false);
+      const after = await browse(sigil, jar, `/oidc/auth?client_id=${f.spa.id}&redirect_uri=${encodeURIComponent(f.redirectUri)}&response_type=code&scope=openid&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`);
+      expect(after.location).toBe(`/sign-in?app_id=${f.spa.id}`);
+      const unregistered = await browse(sigil, jar, `/oidc/session/end?client_id=${f.spa.id}&post_logout_redirect_uri=${encodeURIComponent('https://evil.example/')}`);
+      expect(unregistered.status).toBe(400);
+      expect(unregistered.location).toBeNull();
+    });
+
+    it('answers CORS for the app origins on /oidc/token, /oidc/me and /oidc/token/revocation only', async () => {
+      const { tokens } = await codeFlow(sigil, f);
+      const origin = 'https://shop.example';
+      for (const path of ['/oidc/token', '/oidc/me', '/oidc/token/revocation']) {
+        const pre = await fetch(`${sigil.url}${path}`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+        expect(pre.status, path).toBe(204);
+        expect(pre.headers.get('access-control-allow-origin'), path).toBe(origin);
+      }
+      const me = await fetch(`${sigil.url}/oidc/me`, { headers: { origin, authorization: `Bearer ${tokens.access_token}` } });
+      expect(me.headers.get('access-control-allow-origin')).toBe(origin);
+      const redirectOrigin = new URL(f.redirectUri).origin;
+      const fromRedirect = await fetch(`${sigil.url}/oidc/token`, {
+        method: 'POST', headers: { origin: redirectOrigin, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', client_id: f.spa.id, refresh_token: String(tokens.refresh_token) }).toString(),
+      });
+      expect(fromRedirect.status).toBe(200);
+      expect(fromRedirect.headers.get('access-control-allow-origin')).toBe(redirectOrigin);
+      const other = await fetch(`${sigil.url}/oidc/me`, { headers: { origin: 'https://evil.example', authorization: `Bearer ${tokens.access_token}` } });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      const elsewhere = await fetch(`${sigil.url}/oidc/token/introspection`, { method: 'OPTIONS', headers: { origin } });
+      expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
     });
   });
 }
