@@ -4,6 +4,7 @@
 // /oidc/session/end/confirm with a token bound to the session: a cross-site link cannot sign anyone out
 // (and the SameSite=Lax session cookie is not sent on a cross-site POST anyway). Confirming revokes the
 // session, clears its cookies and redirects to the post-logout URI (with `state`) or shows "signed out".
+import { env } from '../env.ts';
 import { SESSION_COOKIE, SESSION_SIG_COOKIE, clearCookie, parseCookies } from '../http/cookies.ts';
 import type { ProtocolRequest, ProtocolResponse } from '../http/envelope.ts';
 import { findClient, type OAuthClient } from '../services/clients.ts';
@@ -76,7 +77,7 @@ export async function endSessionEndpoint(req: ProtocolRequest): Promise<Protocol
     const hidden = (name: string, value: string | undefined) => (value === undefined ? '' : `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`);
     const app = logout.client ? ` of <strong>${escapeHtml(logout.client.name)}</strong>` : '';
     return htmlPage(200, 'Sign out', `<p>Sign out${app} and end your session on this device?</p>
-<form method="post" action="session/end/confirm">
+<form method="post" action="${escapeHtml(`${env().issuer}/session/end/confirm`)}">
 ${hidden('xsrf', await keyedDigest('end-session-form', session.id))}${hidden('client_id', logout.client?.id)}${hidden('post_logout_redirect_uri', logout.postLogoutRedirectUri)}${hidden('state', logout.state)}
 <button type="submit" autofocus>Sign out</button>
 </form>`);

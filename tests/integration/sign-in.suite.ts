@@ -164,8 +164,8 @@ export function signInSuite(mode: Mode) {
       const sso = await browse(sigil, jar, `/oidc/auth?client_id=${f.spa.id}&redirect_uri=${encodeURIComponent(f.redirectUri)}&response_type=code&scope=openid&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`);
       expect(sso.location).not.toMatch(/^\/sign-in/);
       const { action, fields } = readForm(page.body);
-      expect(action).toBe('session/end/confirm');
-      const confirmed = await postForm(sigil, jar, '/oidc/session/end/confirm', fields);
+      expect(action).toBe(`${sigil.url}/oidc/session/end/confirm`);
+      const confirmed = await postForm(sigil, jar, action, fields);
       expect(confirmed.status).toBe(303);
       expect(confirmed.location).toBe(`${f.postLogoutRedirectUri}?state=bye`);
       expect(jar.cookies.has('_session')).toBe(false);
