@@ -25,7 +25,7 @@ export async function tokenEndpoint(req: ProtocolRequest): Promise<ProtocolRespo
     record.applicationId = auditableClientId(credentials?.clientId ?? form.get('client_id'));
     ({ client } = await authenticateClient(req, form, credentials, { allowNone: grant.publicClients }));
     record.applicationId = client.id;
-    const body = await grant.handle({ req, form, client, authMethod: credentials!.method, audit: record });
+    const body = await grant.handle({ req, form, client, audit: record });
     record.result = 'Success';
     response = json(200, body, { ...NO_STORE, ...corsHeaders(req, client) });
   } catch (thrown) {

@@ -1,4 +1,3 @@
-import type { Credentials } from '../client-auth.ts';
 import type { OAuthClient } from '../../services/clients.ts';
 import type { Form } from '../form.ts';
 import type { ProtocolRequest } from '../../http/envelope.ts';
@@ -7,8 +6,6 @@ export type GrantContext = {
   req: ProtocolRequest;
   form: Form;
   client: OAuthClient;
-  /** How the client authenticated (`none` for public clients presenting only client_id). */
-  authMethod: Credentials['method'];
   /** Facts the grant adds to the token request's audit record (resource, granted scopes, ...). */
   audit: Record<string, unknown>;
 };
