@@ -23,15 +23,16 @@ const nextConfig = {
   reactStrictMode: true,
   typescript: { ignoreBuildErrors: false },
   async headers() {
+    const framing = [
+      { key: 'X-Frame-Options', value: 'DENY' },
+      { key: 'X-Content-Type-Options', value: 'nosniff' },
+      { key: 'Referrer-Policy', value: 'same-origin' },
+    ];
     return [
-      {
-        source: '/console/:path*',
-        headers: [
-          { key: 'X-Frame-Options', value: 'DENY' },
-          { key: 'X-Content-Type-Options', value: 'nosniff' },
-          { key: 'Referrer-Policy', value: 'same-origin' },
-        ],
-      },
+      { source: '/console/:path*', headers: framing },
+      // End-user sign-in pages hold credentials: never framed (clickjacking), never cached.
+      { source: '/sign-in/:path*', headers: [...framing, { key: 'Cache-Control', value: 'no-store' }] },
+      { source: '/consent/:path*', headers: [...framing, { key: 'Cache-Control', value: 'no-store' }] },
     ];
   },
 };

@@ -36,6 +36,8 @@ function joinedDuplicate(header: (n: string) => string | undefined): string | un
 export type ProtocolResponse = {
   status: number;
   headers: Record<string, string>;
+  /** Set-Cookie values, one per cookie (a header record cannot repeat a name). */
+  cookies?: string[];
   body: string;
   /** When set, the body is streamed from it instead (large exports); `body` is ignored. */
   stream?: AsyncIterable<string>;
@@ -97,9 +99,11 @@ export function webHandler(endpoint: Endpoint, limit = MAX_BODY_BYTES): (req: Re
     const header = (n: string) => req.headers.get(n) ?? undefined;
     const duplicateHeader = joinedDuplicate(header);
     const out = await endpoint({ method: req.method, path: url.pathname, search: url.search.slice(1), header, body, bodyError: error, ip: clientIp(header, null), ...(duplicateHeader ? { duplicateHeader } : {}) });
-    if (out.stream && req.method !== 'HEAD') return new Response(toReadableStream(out.stream), { status: out.status, headers: out.headers });
+    const headers = new Headers(out.headers);
+    for (const cookie of out.cookies ?? []) headers.append('set-cookie', cookie);
+    if (out.stream && req.method !== 'HEAD') return new Response(toReadableStream(out.stream), { status: out.status, headers });
     // Fetch's Response refuses any body, even '', with 204/205/304 (DELETE answers 204).
     const noBody = req.method === 'HEAD' || out.status === 204 || out.status === 205 || out.status === 304;
-    return new Response(noBody ? null : out.body, { status: out.status, headers: out.headers });
+    return new Response(noBody ? null : out.body, { status: out.status, headers });
   };
 }

@@ -51,6 +51,7 @@ function safePath(raw: string): string {
 }
 
 export function send(res: ServerResponse, out: ProtocolResponse, head = false): void {
+  if (out.cookies?.length) res.setHeader('set-cookie', out.cookies);
   res.writeHead(out.status, out.headers);
   if (out.stream && !head) void pipeStream(res, out.stream);
   else res.end(head ? undefined : out.body);

@@ -1,5 +1,7 @@
-// Client authentication: client_secret_basic (RFC 6749 §2.3.1) and client_secret_post.
-import { checkClientSecret, checkUnknownClientSecret, findClient, type OAuthClient } from '../services/clients.ts';
+// Client authentication: client_secret_basic (RFC 6749 §2.3.1), client_secret_post, and `none` for public
+// clients (SPA, Native: client_id alone, RFC 6749 §2.1), which only endpoints that allow it accept.
+import { checkClientSecret, checkUnknownClientSecret, findClient, isPublicClient, type OAuthClient } from '../services/clients.ts';
+import { secretHash } from '../services/instance-key.ts';
 import { InvalidClient, InvalidRequest } from './errors.ts';
 import type { Form } from './form.ts';
 import type { ProtocolRequest } from '../http/envelope.ts';
@@ -8,7 +10,7 @@ import type { ProtocolRequest } from '../http/envelope.ts';
 // or compare) are malformed input, refused before any lookup.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-export type Credentials = { clientId: string; clientSecret: string; method: 'client_secret_basic' | 'client_secret_post' };
+export type Credentials = { clientId: string; clientSecret: string; method: 'client_secret_basic' | 'client_secret_post' | 'none' };
 
 /** One half of the Basic credentials, form-decoded (RFC 6749 §2.3.1); undefined when not decodable. */
 function decodeFormComponent(value: string): string | undefined {
@@ -57,20 +59,30 @@ export function readCredentials(req: ProtocolRequest, form: Form): Credentials |
   }
   if (postId !== undefined || postSecret !== undefined) {
     if (!postId) throw new InvalidRequest('client_id is missing');
-    if (!postSecret) throw new InvalidClient('client_secret is missing');
+    if (!postSecret) return { clientId: postId, clientSecret: '', method: 'none' };
     return { clientId: postId, clientSecret: postSecret, method: 'client_secret_post' };
   }
   return undefined;
 }
 
 /** `presented`: credentials the caller already read (the token endpoint reads them first, for its audit record). */
+/** `allowNone`: the endpoint accepts public clients identified by client_id alone (token, revocation). */
 export async function authenticateClient(
   req: ProtocolRequest,
   form: Form,
   presented: Credentials | undefined = readCredentials(req, form),
+  options: { allowNone?: boolean } = {},
 ): Promise<{ client: OAuthClient; credentials: Credentials }> {
   const credentials = presented;
   if (!credentials) throw new InvalidClient('client authentication is required');
+  if (credentials.method === 'none') {
+    if (!options.allowNone) throw new InvalidClient('client_secret is missing');
+    if (credentials.clientId.length > 128 || CONTROL.test(credentials.clientId)) throw new InvalidClient('client authentication failed');
+    const client = await findClient(credentials.clientId);
+    // A confidential client must prove itself; only SPA and Native apps may present client_id alone.
+    if (!client || !isPublicClient(client)) throw new InvalidClient('client_secret is missing');
+    return { client, credentials };
+  }
   if (credentials.clientId.length > 128 || credentials.clientSecret.length > 512) {
     throw new InvalidClient('client authentication failed');
   }

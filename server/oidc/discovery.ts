@@ -1,24 +1,41 @@
 // OIDC Discovery and RFC 8414 metadata. Lists only what Sigil implements.
 import { env } from '../env.ts';
+import { OIDC_SCOPES, SUPPORTED_CLAIMS } from '../services/sign-in/user-claims.ts';
 import { GRANTS } from './grants/index.ts';
 import { json, type ProtocolResponse } from '../http/envelope.ts';
 
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
+/** Every JWS algorithm a Sigil signing key can have (the operator picks one at rotation). */
+const SIGNING_ALGS = ['ES256', 'ES384', 'RS256', 'EdDSA'];
 
 export function metadata() {
   const { issuer } = env();
   return {
     issuer,
+    authorization_endpoint: `${issuer}/auth`,
     token_endpoint: `${issuer}/token`,
+    userinfo_endpoint: `${issuer}/me`,
+    end_session_endpoint: `${issuer}/session/end`,
     jwks_uri: `${issuer}/jwks`,
     introspection_endpoint: `${issuer}/token/introspection`,
     revocation_endpoint: `${issuer}/token/revocation`,
     grant_types_supported: [...GRANTS.keys()],
-    response_types_supported: [],
-    token_endpoint_auth_methods_supported: AUTH_METHODS,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    code_challenge_methods_supported: ['S256'],
+    scopes_supported: [...OIDC_SCOPES],
+    claims_supported: SUPPORTED_CLAIMS,
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: SIGNING_ALGS,
+    prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
+    authorization_response_iss_parameter_supported: true,
+    claims_parameter_supported: false,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    token_endpoint_auth_methods_supported: [...AUTH_METHODS, 'none'],
     introspection_endpoint_auth_methods_supported: AUTH_METHODS,
-    revocation_endpoint_auth_methods_supported: AUTH_METHODS,
-    revocation_endpoint_supports_token_types: ['access_token'] as string[],
+    revocation_endpoint_auth_methods_supported: [...AUTH_METHODS, 'none'],
+    revocation_endpoint_supports_token_types: ['access_token', 'refresh_token'] as string[],
     service_documentation: `${env().publicUrl}/console/api-reference`,
   };
 }

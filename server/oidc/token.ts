@@ -1,6 +1,8 @@
 // POST /oidc/token: parse body -> authenticate client -> pick grant -> handle; every request audited.
 import { audit } from '../services/audit/index.ts';
+import type { OAuthClient } from '../services/clients.ts';
 import { authenticateClient, readCredentials } from './client-auth.ts';
+import { corsHeaders } from './cors.ts';
 import { InvalidRequest, NO_STORE, UnsupportedGrantType, errorResponse, toOAuthError } from './errors.ts';
 import { parseForm, requirePost } from './form.ts';
 import { GRANTS } from './grants/index.ts';
@@ -9,6 +11,7 @@ import { json, type ProtocolRequest, type ProtocolResponse } from '../http/envel
 export async function tokenEndpoint(req: ProtocolRequest): Promise<ProtocolResponse> {
   const record: Record<string, unknown> = { key: 'ExchangeTokenBy.Unknown' };
   let response: ProtocolResponse;
+  let client: OAuthClient | undefined;
   try {
     requirePost(req);
     const form = parseForm(req);
@@ -20,16 +23,16 @@ export async function tokenEndpoint(req: ProtocolRequest): Promise<ProtocolRespo
     // Read once: malformed credentials throw here (invalid_request/invalid_client) before anything is attributed.
     const credentials = readCredentials(req, form);
     record.applicationId = auditableClientId(credentials?.clientId ?? form.get('client_id'));
-    const { client } = await authenticateClient(req, form, credentials);
+    ({ client } = await authenticateClient(req, form, credentials, { allowNone: grant.publicClients }));
     record.applicationId = client.id;
     const body = await grant.handle({ req, form, client, audit: record });
     record.result = 'Success';
-    response = json(200, body, NO_STORE);
+    response = json(200, body, { ...NO_STORE, ...corsHeaders(req, client) });
   } catch (thrown) {
     const error = toOAuthError(thrown);
     record.result = 'Error';
     record.error = { code: error.error, description: error.description };
-    response = errorResponse(error);
+    response = errorResponse(error, corsHeaders(req, client));
   }
   await audit({
     ...record,

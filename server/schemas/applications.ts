@@ -4,15 +4,76 @@ import { epochMs, id, jsonObject } from './common.ts';
 export const APPLICATION_TYPES = ['MachineToMachine', 'Traditional', 'SPA', 'Native'] as const;
 export const applicationType = z.enum(APPLICATION_TYPES);
 
+// ---- Redirect URIs and CORS origins (end-user sign-in) ---------------------------------------------
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+/** Schemes that are the web's own or run code: never a private-use (app) scheme. */
+const NOT_APP_SCHEMES = new Set(['javascript', 'data', 'file', 'vbscript', 'blob', 'about', 'filesystem', 'view-source', 'ftp', 'ws', 'wss', 'mailto', 'tel', 'sms']);
+
+/**
+ * Why a redirect URI is refused, or null. https; http only on loopback (RFC 8252 §7.3); a private-use
+ * scheme for native apps (RFC 8252 §7.1), accepted on every interactive app type as Logto does; never a
+ * fragment (RFC 6749 §3.1.2), credentials or whitespace. Matching at /oidc/auth is exact.
+ */
+export function redirectUriProblem(value: string): string | null {
+  if (value.length > 2048) return 'must be at most 2048 characters';
+  if (/[\s#]/.test(value)) return 'must not contain whitespace or a fragment';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be an absolute URI';
+  }
+  const scheme = url.protocol.slice(0, -1);
+  if (url.username || url.password) return 'must not contain credentials';
+  if (scheme === 'https') return url.hostname ? null : 'must have a host';
+  if (scheme === 'http') return LOOPBACK.test(url.hostname) ? null : 'http is allowed only on loopback (localhost, 127.0.0.1, [::1]); use https';
+  if (!/^[a-z][a-z0-9+.-]*$/.test(scheme) || NOT_APP_SCHEMES.has(scheme)) return `the scheme ${scheme} is not allowed`;
+  return null;
+}
+
+const redirectUri = z.string().superRefine((v, ctx) => {
+  const problem = redirectUriProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** An origin (scheme://host[:port], nothing else), https or loopback http. */
+const corsOrigin = z.string().max(512).superRefine((v, ctx) => {
+  let ok = false;
+  try {
+    const url = new URL(v);
+    ok = url.origin === v && (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname)));
+  } catch {
+    ok = false;
+  }
+  if (!ok) ctx.addIssue({ code: 'custom', message: 'must be an origin such as https://app.example.com (https, or http on loopback; no path)' });
+});
+
+export const oidcClientMetadata = z.object({
+  redirectUris: z.array(redirectUri).max(50),
+  postLogoutRedirectUris: z.array(redirectUri).max(50),
+});
+export type OidcClientMetadata = z.infer<typeof oidcClientMetadata>;
+
 export const customClientMetadata = z
-  .object({ allowTokenExchange: z.boolean().optional() })
+  .object({
+    allowTokenExchange: z.boolean().optional(),
+    corsAllowedOrigins: z.array(corsOrigin).max(50).optional(),
+    /** Logto's: confidential apps rotate refresh tokens past 70 % of their life unless this is false. */
+    rotateRefreshToken: z.boolean().optional(),
+    /** Logto's: refresh token lifetime in days (default 14). */
+    refreshTokenTtlInDays: z.number().int().min(1).max(90).optional(),
+  })
   .catchall(z.unknown());
 
 export const applicationCreate = z.object({
   name: z.string().trim().min(1).max(256),
   type: applicationType,
   description: z.string().max(2048).nullish(),
+  oidcClientMetadata: oidcClientMetadata.partial().optional(),
   customClientMetadata: customClientMetadata.optional(),
+  /** Third-party apps (Traditional, SPA, Native) always show a consent screen and never exchange tokens. */
+  isThirdParty: z.boolean().optional(),
 });
 export type ApplicationCreate = z.infer<typeof applicationCreate>;
 
@@ -20,6 +81,7 @@ export const applicationPatch = z
   .object({
     name: z.string().trim().min(1).max(256),
     description: z.string().max(2048).nullable(),
+    oidcClientMetadata: oidcClientMetadata.partial(),
     customClientMetadata: customClientMetadata,
   })
   .partial()

@@ -9,7 +9,8 @@ import type {
 import type { Page, Pagination } from '../schemas/common.ts';
 import type { Actor } from './actor.ts';
 import { randomId, randomToken } from './crypto.ts';
-import { conflict, invalidInput, isUniqueViolation, notFound, unprocessable } from './errors.ts';
+import { conflict, DomainError, invalidInput, isUniqueViolation, notFound, unprocessable } from './errors.ts';
+import { oidcClientMetadataOf } from './clients.ts';
 import { emitDataEvent } from './events/index.ts';
 import { secretHash } from './instance-key.ts';
 import { contains, skipTake } from './pages.ts';
@@ -24,7 +25,7 @@ export function toApplicationResponse(row: AppRow): ApplicationResponse {
     name: row.name,
     description: row.description,
     type: row.type as ApplicationResponse['type'],
-    oidcClientMetadata: { redirectUris: [], postLogoutRedirectUris: [] },
+    oidcClientMetadata: oidcClientMetadataOf(row.oidcClientMetadata),
     customClientMetadata: (row.customClientMetadata ?? {}) as Record<string, unknown>,
     isThirdParty: row.isThirdParty,
     createdAt: row.createdAt.getTime(),
@@ -41,7 +42,10 @@ export function toSecretResponse(row: { applicationId: string; name: string; pre
   };
 }
 
+// Public clients (SPA, Native) cannot keep a secret: they get none and sign users in with PKCE.
 const TYPES_WITH_SECRETS = new Set(['MachineToMachine', 'Traditional']);
+/** Apps that sign users in, and so can be third-party (Logto's rule). */
+const INTERACTIVE_TYPES = new Set(['Traditional', 'SPA', 'Native']);
 export const DEFAULT_SECRET_NAME = 'Default secret';
 
 async function newSecret(tx: Tx, applicationId: string, name: string, expiresAt: Date | null, value = randomToken()) {
@@ -56,6 +60,12 @@ export async function createApplication(
   input: ApplicationCreate,
   options: { id?: string; secret?: string } = {},
 ): Promise<ApplicationResponse & { secret: string }> {
+  if (input.isThirdParty && !INTERACTIVE_TYPES.has(input.type)) {
+    throw new DomainError('invalid_input', 'application.invalid_third_party_application_type', 'Only Traditional, SPA and Native applications can be third-party.', 'isThirdParty');
+  }
+  if (input.isThirdParty && input.customClientMetadata?.allowTokenExchange) {
+    throw unprocessable('application.third_party_token_exchange', 'Third-party applications cannot use token exchange.', 'customClientMetadata.allowTokenExchange');
+  }
   return configChange(async (tx) => {
     const row = await tx.application
       .create({
@@ -64,6 +74,8 @@ export async function createApplication(
           name: input.name,
           description: input.description ?? null,
           type: input.type,
+          isThirdParty: input.isThirdParty ?? false,
+          oidcClientMetadata: { redirectUris: [], postLogoutRedirectUris: [], ...input.oidcClientMetadata },
           customClientMetadata: { allowTokenExchange: false, ...input.customClientMetadata } as object,
         },
       })
@@ -118,6 +130,7 @@ export async function updateApplication(actor: Actor, id: string, patch: Applica
         ...(patch.name !== undefined ? { name: patch.name } : {}),
         ...(patch.description !== undefined ? { description: patch.description } : {}),
         ...(metadata ? { customClientMetadata: metadata as object } : {}),
+        ...(patch.oidcClientMetadata ? { oidcClientMetadata: { ...oidcClientMetadataOf(before.oidcClientMetadata), ...patch.oidcClientMetadata } } : {}),
       },
     });
     const after = toApplicationResponse(row);

@@ -2,6 +2,7 @@
 // request: on Vercel the same jobs run from the cron route.
 import { env } from '../env.ts';
 import { startRetentionJob } from './audit/retention.ts';
+import { startSignInSweep } from './sign-in/prune.ts';
 import { startSubjectTokenSweep } from './subject-tokens.ts';
 import { startDispatcher } from './webhooks/dispatcher.ts';
 
@@ -13,5 +14,7 @@ export function startBackgroundWork(): () => void {
   stops.push(startRetentionJob());
   // Subject tokens a day past expiry (impersonation).
   stops.push(startSubjectTokenSweep());
+  // Ended sign-in records (interactions, codes, sessions, grants, refresh tokens) a day past their end.
+  stops.push(startSignInSweep());
   return () => stops.forEach((stop) => stop());
 }

@@ -19,6 +19,11 @@ export type OAuthClient = {
   type: string;
   isThirdParty: boolean;
   customClientMetadata: Record<string, unknown>;
+  /** Exact-match redirect URIs (oidcClientMetadata.redirectUris). */
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  /** Origins allowed to call /oidc/token, /oidc/me and /oidc/token/revocation from a browser. */
+  corsOrigins: Set<string>;
   createdAt: Date;
   secrets: Array<{ hash: string; expiresAt: number | null }>;
   /** The app's MachineToMachine roles with their scopes (custom claims context gets these). */
@@ -78,19 +83,50 @@ export async function findClient(id: string): Promise<OAuthClient | null> {
       set.add(scope.name);
       grantedScopes.set(scope.resource, set);
     }
+    const customClientMetadata = (app.customClientMetadata ?? {}) as Record<string, unknown>;
+    const { redirectUris, postLogoutRedirectUris } = oidcClientMetadataOf(app.oidcClientMetadata);
     return {
       id: app.id,
       name: app.name,
       description: app.description,
       type: app.type,
       isThirdParty: app.isThirdParty,
-      customClientMetadata: (app.customClientMetadata ?? {}) as Record<string, unknown>,
+      customClientMetadata,
+      redirectUris,
+      postLogoutRedirectUris,
+      corsOrigins: corsOrigins(redirectUris, customClientMetadata.corsAllowedOrigins),
       createdAt: app.createdAt,
       secrets: app.secrets.map((s) => ({ hash: s.hash, expiresAt: s.expiresAt?.getTime() ?? null })),
       roles,
       grantedScopes,
     };
   });
+}
+
+/** SPA and Native apps cannot keep a secret: they authenticate with `client_id` alone (method `none`) and must use PKCE. */
+export function isPublicClient(client: Pick<OAuthClient, 'type'>): boolean {
+  return client.type === 'SPA' || client.type === 'Native';
+}
+
+/** The stored oidcClientMetadata (null on apps made before sign-in existed) in Logto's shape. */
+export function oidcClientMetadataOf(value: unknown): { redirectUris: string[]; postLogoutRedirectUris: string[] } {
+  const v = (value ?? {}) as { redirectUris?: unknown; postLogoutRedirectUris?: unknown };
+  const list = (x: unknown) => (Array.isArray(x) ? x.filter((u): u is string => typeof u === 'string') : []);
+  return { redirectUris: list(v.redirectUris), postLogoutRedirectUris: list(v.postLogoutRedirectUris) };
+}
+
+/** Web origins of the redirect URIs plus customClientMetadata.corsAllowedOrigins. */
+function corsOrigins(redirectUris: string[], extra: unknown): Set<string> {
+  const origins = new Set<string>();
+  for (const uri of [...redirectUris, ...(Array.isArray(extra) ? extra : [])]) {
+    try {
+      const url = new URL(String(uri));
+      if (url.protocol === 'https:' || url.protocol === 'http:') origins.add(url.origin);
+    } catch {
+      // not a URL: no origin
+    }
+  }
+  return origins;
 }
 
 export type SecretCheck = 'valid' | 'expired' | 'invalid';

@@ -12,6 +12,7 @@ import { emitDataEvent } from './events/index.ts';
 import { contains, skipTake } from './pages.ts';
 import { assertWithinCaller } from './privilege.ts';
 import { toRoleResponse } from './roles.ts';
+import { revokeUserSignIns } from './sign-in/sessions.ts';
 import { dataChange } from './transaction.ts';
 import { toUserResponse, type UserRow } from './users/response.ts';
 import { findUserPage, searchTerm, usersInOrder } from './users/search.ts';
@@ -162,8 +163,9 @@ export async function updateProfile(actor: Actor, id: string, profile: UserProfi
 }
 
 /**
- * Suspending also ends what the user already holds: their opaque access tokens are revoked and unused
- * subject tokens (impersonation) are dropped, in the same transaction.
+ * Suspending also ends what the user already holds: their sign-in sessions, grants and refresh tokens and
+ * their opaque access tokens are revoked and unused subject tokens (impersonation) are dropped, in the
+ * same transaction.
  */
 export async function setSuspended(actor: Actor, id: string, isSuspended: boolean): Promise<UserResponse> {
   return changeUser(actor, id, 'User.SuspensionStatus.Updated', async (_, tx) => {
@@ -195,6 +197,7 @@ export async function deleteUser(actor: Actor, id: string): Promise<void> {
 }
 
 async function revokeUserTokens(tx: Tx, userId: string): Promise<void> {
+  await revokeUserSignIns(tx, userId);
   await tx.opaqueToken.updateMany({ where: { subject: userId, revokedAt: null, expiresAt: { gt: new Date() } }, data: { revokedAt: new Date() } });
   await tx.subjectToken.deleteMany({ where: { userId, consumedAt: null } });
 }

@@ -78,7 +78,7 @@ describe.skipIf(!chromiumAvailable())('console impersonation in Chromium', () =>
     expect(exchanged.scope).toBe('read:tickets write:tickets');
     const { payload } = await jwtVerify(exchanged.access_token, createRemoteJWKSet(new URL(`${sigil.url}/oidc/jwks`)), { audience: w.crm.indicator });
     expect(payload).toMatchObject({ sub: w.alice.id, client_id: w.support.id });
-    expect(JSON.parse((await run(curl, w.support.secret)).stdout)).toEqual({ error: 'invalid_grant', error_description: 'subject token has already been used' });
+    expect(JSON.parse((await run(curl, w.support.secret)).stdout)).toEqual({ error: 'invalid_grant', error_description: 'subject token has already been used', code: 'oidc.invalid_grant', message: 'subject token has already been used' });
   }, 90_000);
 
   it('shows the token as expired when the countdown reaches zero, and starts again', async () => {

@@ -105,7 +105,8 @@ describe('fuzz', () => {
         expect(String(res.headers['content-type']), `${method} ${path} ${JSON.stringify(headers)} -> ${res.status} ${res.body}`).toMatch(/^application\/json/);
         expect(res.headers['cache-control']).toBe('no-store');
         const json = JSON.parse(res.body);
-        expect(Object.keys(json).sort()).toEqual(['error', 'error_description']);
+        expect(Object.keys(json).sort()).toEqual(['code', 'error', 'error_description', 'message']);
+        expect(json).toMatchObject({ code: `oidc.${json.error}`, message: json.error_description });
         expect(OAUTH_ERRORS.has(json.error), res.body).toBe(true);
         expect(typeof json.error_description).toBe('string');
         expect(json.error_description).not.toMatch(/at .*\.ts:\d+|Error:|prisma/i);

@@ -49,7 +49,7 @@ describe('openid-client', () => {
     expect(error).toBeInstanceOf(client.WWWAuthenticateChallengeError);
     expect(error.status).toBe(401);
     expect(error.cause).toEqual([{ scheme: 'basic', parameters: { realm: 'Sigil', error: 'invalid_client' } }]);
-    expect(await error.response.json()).toEqual({ error: 'invalid_client', error_description: 'client authentication failed' });
+    expect(await error.response.json()).toEqual({ error: 'invalid_client', error_description: 'client authentication failed', code: 'oidc.invalid_client', message: 'client authentication failed' });
   });
 });
 

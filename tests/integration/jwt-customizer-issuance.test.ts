@@ -162,7 +162,7 @@ describe('issuance with a client-credentials script', () => {
     const since = new Date();
     const res = await token();
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: 'access_denied', error_description: 'stats service is suspended' });
+    expect(res.body).toEqual({ error: 'access_denied', error_description: 'stats service is suspended', code: 'oidc.access_denied', message: 'stats service is suspended' });
     expect(res.headers.get('cache-control')).toBe('no-store');
     const [issue] = await auditRows('ExchangeTokenBy.ClientCredentials', since);
     expect(issue).toMatchObject({ result: 'Error', error: { code: 'access_denied', description: 'stats service is suspended' }, customClaims: { denied: true } });
@@ -173,7 +173,7 @@ describe('issuance with a client-credentials script', () => {
   it('a denial the script catches is still a denial', async () => {
     await useScript(`const getCustomJwtClaims = ({ api }) => { try { api.denyAccess('no'); } catch (e) {} return { ok: 1 }; };`);
     const res = await token();
-    expect(res.body).toEqual({ error: 'access_denied', error_description: 'no' });
+    expect(res.body).toEqual({ error: 'access_denied', error_description: 'no', code: 'oidc.access_denied', message: 'no' });
   });
 });
 
@@ -223,7 +223,7 @@ describe('failure policies', () => {
     const since = new Date();
     const res = await token();
     expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: 'server_error', error_description: 'the custom claims script failed (runtime) and this server blocks issuance when it does' });
+    expect(res.body).toEqual({ error: 'server_error', error_description: 'the custom claims script failed (runtime) and this server blocks issuance when it does', code: 'oidc.server_error', message: 'the custom claims script failed (runtime) and this server blocks issuance when it does' });
     const [record] = await auditRows('JwtCustomizer.ClientCredentials', since);
     expect(record).toMatchObject({ error: { code: 'runtime' }, line: 3, issuance: 'blocked' });
     const [issue] = await auditRows('ExchangeTokenBy.ClientCredentials', since);
@@ -234,7 +234,7 @@ describe('failure policies', () => {
     await useScript('async function getCustomJwtClaims() { await null; for (;;) {} }', { blockIssuanceOnError: true });
     const res = await token();
     expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: 'server_error', error_description: 'the custom claims script failed (timeout) and this server blocks issuance when it does' });
+    expect(res.body).toEqual({ error: 'server_error', error_description: 'the custom claims script failed (timeout) and this server blocks issuance when it does', code: 'oidc.server_error', message: 'the custom claims script failed (timeout) and this server blocks issuance when it does' });
   });
 
   it('a disabled script never runs (no claims, no failure record), even a failing one', async () => {

@@ -25,10 +25,10 @@ export function protocolSuite(mode: Mode) {
           jwks_uri: `${sigil.url}/oidc/jwks`,
           introspection_endpoint: `${sigil.url}/oidc/token/introspection`,
           revocation_endpoint: `${sigil.url}/oidc/token/revocation`,
-          token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+          token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
         });
         expect(body.grant_types_supported).toContain('client_credentials');
-        expect(body.authorization_endpoint).toBeUndefined();
+        expect(body.authorization_endpoint).toBe(`${sigil.url}/oidc/auth`);
       }
     });
 
@@ -95,14 +95,14 @@ export function protocolSuite(mode: Mode) {
       const body = new URLSearchParams([['grant_type', 'client_credentials'], ['resource', m2m.indicator], ['resource', 'https://other.example']]);
       const res = await fetch(`${sigil.url}/oidc/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(m2m.app.id, m2m.app.secret) }, body });
       expect(res.status).toBe(400);
-      expect(await res.json()).toEqual({ error: 'invalid_target', error_description: 'only one resource indicator may be requested' });
+      expect(await res.json()).toEqual({ error: 'invalid_target', error_description: 'only one resource indicator may be requested', code: 'oidc.invalid_target', message: 'only one resource indicator may be requested' });
     });
 
     it('answers invalid_client with 401 and WWW-Authenticate', async () => {
       for (const auth of [{ id: m2m.app.id, secret: 'wrong' }, { id: 'nobody', secret: 'x' }]) {
         const r = await tokenRequest(sigil, { grant_type: 'client_credentials', resource: m2m.indicator }, auth);
         expect(r.status).toBe(401);
-        expect(r.body).toEqual({ error: 'invalid_client', error_description: 'client authentication failed' });
+        expect(r.body).toEqual({ error: 'invalid_client', error_description: 'client authentication failed', code: 'oidc.invalid_client', message: 'client authentication failed' });
         expect(r.headers.get('www-authenticate')).toMatch(/^Basic realm="Sigil"/);
         expect(r.headers.get('cache-control')).toBe('no-store');
       }
@@ -128,12 +128,12 @@ export function protocolSuite(mode: Mode) {
       const get = await fetch(`${sigil.url}/oidc/token`);
       expect(get.status).toBe(405);
       expect(get.headers.get('allow')).toBe('POST');
-      expect(await get.json()).toEqual({ error: 'invalid_request', error_description: 'method not allowed; use POST' });
+      expect(await get.json()).toEqual({ error: 'invalid_request', error_description: 'method not allowed; use POST', code: 'oidc.invalid_request', message: 'method not allowed; use POST' });
       const json = await fetch(`${sigil.url}/oidc/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"grant_type":"client_credentials"}' });
       expect(json.status).toBe(400);
-      expect(await json.json()).toEqual({ error: 'invalid_request', error_description: 'content type must be application/x-www-form-urlencoded' });
+      expect(await json.json()).toEqual({ error: 'invalid_request', error_description: 'content type must be application/x-www-form-urlencoded', code: 'oidc.invalid_request', message: 'content type must be application/x-www-form-urlencoded' });
       const repeated = await fetch(`${sigil.url}/oidc/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&grant_type=client_credentials' });
-      expect(await repeated.json()).toEqual({ error: 'invalid_request', error_description: 'parameter grant_type must not be repeated' });
+      expect(await repeated.json()).toEqual({ error: 'invalid_request', error_description: 'parameter grant_type must not be repeated', code: 'oidc.invalid_request', message: 'parameter grant_type must not be repeated' });
     });
 
     it('opaque token: introspection -> revocation -> inactive', async () => {

@@ -16,11 +16,15 @@ export type TokenResponseBody = {
   expires_in: number;
   scope?: string;
   issued_token_type?: string;
+  id_token?: string;
+  refresh_token?: string;
 };
 
 export type Grant = {
   grantType: string;
   /** Logto's audit key, e.g. `ExchangeTokenBy.ClientCredentials`. */
   auditKey: string;
+  /** Whether public clients (SPA, Native: client_id alone, no secret) may use this grant. */
+  publicClients?: boolean;
   handle(ctx: GrantContext): Promise<TokenResponseBody>;
 };

@@ -3,6 +3,8 @@
 // Every management change is in the audit log whether or not it is listed here; only listed events can
 // be subscribed to, so an unlisted event (e.g. a hook's own changes) never triggers a delivery.
 export const HOOK_EVENTS = {
+  'PostRegister': 'A user registered on the sign-in page (Logto\'s interaction hook payload).',
+  'PostSignIn': 'A user signed in with a password on the sign-in page (Logto\'s interaction hook payload).',
   'User.Created': 'A user was created.',
   'User.Deleted': 'A user was deleted.',
   'User.Data.Updated': "A user's profile or custom data changed.",

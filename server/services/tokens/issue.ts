@@ -56,8 +56,14 @@ export type IssuedToken = { accessToken: string; expiresIn: number; scope: strin
 
 type OpaqueRow = {
   id: string; tokenHash: string; applicationId: string; subject: string; resource: string; scope: string;
-  claims: object; expiresAt: Date;
+  claims: object; expiresAt: Date; grantId: string | null; familyId: string | null;
 };
+
+/** A user token's origin (grant and refresh-token family), so revoking either reaches its opaque tokens. */
+export type TokenLinks = { grantId: string; familyId: string };
+
+/** The `resource` of an opaque token that is good for /oidc/me only (no audience). */
+export const USERINFO_RESOURCE = '';
 // One writer per process (module state): opaque token rows are group-committed like audit records.
 let opaqueWriter: GroupCommit<OpaqueRow> | undefined;
 const opaqueRows = () => (opaqueWriter ??= new GroupCommit<OpaqueRow>((rows) => bulkInsert('OpaqueToken', rows)));
@@ -66,6 +72,7 @@ export async function issueAccessToken(
   draft: TokenDraft,
   format: OAuthResource['tokenFormat'],
   customClaims?: Record<string, unknown>,
+  links?: TokenLinks,
 ): Promise<IssuedToken> {
   const claims = mergeClaims(reservedClaims(draft), customClaims);
   const expiresIn = draft.exp - draft.iat;
@@ -82,9 +89,29 @@ export async function issueAccessToken(
       scope,
       claims,
       expiresAt: new Date(draft.exp * 1000),
+      grantId: links?.grantId ?? null,
+      familyId: links?.familyId ?? null,
     });
     return { accessToken: token, expiresIn, scope, claims };
   }
   const jwt = await signAccessToken(await signingKeyNow(), claims);
   return { accessToken: jwt, expiresIn, scope, claims };
+}
+
+/**
+ * The access token of a sign-in that named no resource (Logto's): opaque, no audience, good for /oidc/me
+ * only. Its claims are what introspection shows and userinfo reads (`scope` decides the claims).
+ */
+export async function issueUserinfoToken(input: { clientId: string; userId: string; scopes: string[]; links: TokenLinks; ttlSeconds?: number; now?: number }): Promise<IssuedToken & { jti: string; exp: number }> {
+  const iat = Math.floor((input.now ?? Date.now()) / 1000);
+  const expiresIn = input.ttlSeconds ?? 3600;
+  const jti = timeOrderedId();
+  const scope = input.scopes.join(' ');
+  const claims = { jti, sub: input.userId, iat, exp: iat + expiresIn, ...(scope ? { scope } : {}), client_id: input.clientId, iss: env().issuer };
+  const token = randomToken(32);
+  await opaqueRows().add({
+    id: jti, tokenHash: await secretHash(token), applicationId: input.clientId, subject: input.userId, resource: USERINFO_RESOURCE,
+    scope, claims, expiresAt: new Date((iat + expiresIn) * 1000), grantId: input.links.grantId, familyId: input.links.familyId,
+  });
+  return { accessToken: token, expiresIn, scope, claims, jti, exp: iat + expiresIn };
 }

@@ -3,6 +3,7 @@
 import { env } from '../../env.ts';
 import { pruneExpired } from '../audit/retention.ts';
 import { constantTimeEqual } from '../crypto.ts';
+import { pruneSignInRecords } from '../sign-in/prune.ts';
 import { pruneSubjectTokens } from '../subject-tokens.ts';
 import { deliverDue } from './dispatcher.ts';
 
@@ -17,5 +18,6 @@ export async function runCron(authorization: string | null, options: { budgetMs:
   const webhooks = await deliverDue({ budgetMs: Math.round(options.budgetMs * 0.75) });
   const retention = await pruneExpired({ budgetMs: Math.max(1_000, options.budgetMs - (Date.now() - started)) });
   const subjectTokens = await pruneSubjectTokens();
-  return { status: 200, body: { webhooks, retention, subjectTokensPruned: subjectTokens, durationMs: Date.now() - started } };
+  const signIn = await pruneSignInRecords();
+  return { status: 200, body: { webhooks, retention, subjectTokensPruned: subjectTokens, signInPruned: signIn, durationMs: Date.now() - started } };
 }
