@@ -1,7 +1,8 @@
 // The self-hosted server (`npm start`): the protocol process. It migrates and boots, serves /oidc,
 // /.well-known and /api/* itself (server/http/protocol-server.ts), and starts the console (Next.js) as a
 // child process that it supervises and forwards every other path to. Each process has one module graph;
-// they share state only through the database, like any two instances. On Vercel, Next route handlers call
+// they share state only through the database, like any two instances (plus IPC nudges: "clear your cache",
+// "outbox rows are waiting"). On Vercel, Next route handlers call
 // the same protocol functions instead (server/next/ready.ts boots there).
 import { once } from 'node:events';
 import { boot } from './boot.ts';
@@ -11,7 +12,8 @@ import { startConsoleProcess } from './http/console-process.ts';
 import { createProtocolServer } from './http/protocol-server.ts';
 import { log } from './log.ts';
 import { startBackgroundWork } from './services/background.ts';
-import { onOutboxCommitted } from './services/events/index.ts';
+import { clearLocal } from './services/cache.ts';
+import { onConfigCommitted, onOutboxCommitted } from './services/events/index.ts';
 import { runningDispatcher } from './services/webhooks/dispatcher.ts';
 
 async function main(): Promise<void> {
@@ -24,9 +26,14 @@ async function main(): Promise<void> {
   onOutboxCommitted(nudge);
   const consoleProcess = await startConsoleProcess({
     dev: process.argv.includes('--dev'),
-    // The console process tells us when its changes queued webhook deliveries.
-    onMessage: (message) => (message as { sigil?: string } | null)?.sigil === 'outbox-committed' && nudge(),
+    // The console process tells us when its changes queued webhook deliveries or changed configuration.
+    onMessage: (message) => {
+      const signal = (message as { sigil?: string } | null)?.sigil;
+      if (signal === 'outbox-committed') nudge();
+      else if (signal === 'config-committed') clearLocal();
+    },
   });
+  onConfigCommitted(() => consoleProcess.send({ sigil: 'config-committed' }));
   const server = createProtocolServer(consoleProcess.forward);
   server.listen(config.port, config.host);
   await once(server, 'listening');

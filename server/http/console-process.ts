@@ -23,6 +23,8 @@ const DROP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-
 
 export type ConsoleProcess = {
   forward(req: IncomingMessage, res: ServerResponse, clientIp: string | null): void;
+  /** A message to the console process over IPC (dropped while it is down: it starts with an empty cache). */
+  send(message: object): void;
   stop(): Promise<void>;
 };
 
@@ -77,6 +79,9 @@ export async function startConsoleProcess(options: { dev: boolean; onMessage?: (
         });
         req.pipe(upstream);
       });
+    },
+    send(message) {
+      if (child?.connected) child.send(message, (error: Error | null) => error && log.debug({ err: error }, 'IPC send failed'));
     },
     async stop() {
       stopping = true;

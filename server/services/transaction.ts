@@ -1,6 +1,6 @@
 import { db, type Tx } from '../db/index.ts';
 import { changed, clearLocal } from './cache.ts';
-import { outboxCommitted, wroteOutboxRows } from './events/signal.ts';
+import { configCommitted, outboxCommitted, wroteOutboxRows } from './events/signal.ts';
 
 /**
  * Run a configuration change in one transaction: the change, its events and the cache stamp commit
@@ -15,6 +15,7 @@ export async function configChange<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return value;
   });
   clearLocal();
+  configCommitted();
   if (signal) outboxCommitted();
   return result;
 }

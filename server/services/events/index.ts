@@ -10,7 +10,7 @@ import { enqueueHookDeliveries } from './outbox.ts';
 
 export { HOOK_EVENTS, HOOK_EVENT_NAMES, isHookEvent, type HookEvent } from './catalog.ts';
 export { withRequestContext, type RequestFacts } from './context.ts';
-export { onOutboxCommitted } from './signal.ts';
+export { onConfigCommitted, onOutboxCommitted } from './signal.ts';
 
 export type DataEvent = {
   /** Logto's names where they exist, e.g. `Role.Created`, `User.Data.Updated` (see HOOK_EVENTS). */

@@ -1,3 +1,5 @@
+// Two signals raised after a commit. "Configuration changed": another process on this machine (the console
+// process and its parent) may drop its cache at once instead of waiting out SIGIL_CACHE_TTL_MS.
 // "Outbox rows were committed": the one signal between the events that write outbox rows and whatever
 // delivers them. Services raise it after a commit that wrote rows; entry layers subscribe (the self-hosted
 // protocol process nudges its dispatcher; a Next.js function on Vercel schedules a delivery pass with
@@ -33,4 +35,22 @@ export function noteOutboxRows(tx: Tx): void {
 /** Whether `tx` wrote outbox rows (ask before it commits, signal after). */
 export function wroteOutboxRows(tx: Tx): boolean {
   return wroteOutbox.has(tx);
+}
+
+const configListeners = new Set<Listener>();
+
+export function onConfigCommitted(listener: Listener): () => void {
+  configListeners.add(listener);
+  return () => configListeners.delete(listener);
+}
+
+/** Raised by the transaction helper once a configuration change committed. */
+export function configCommitted(): void {
+  for (const listener of configListeners) {
+    try {
+      listener();
+    } catch (error) {
+      log.warn({ err: error }, 'config listener failed');
+    }
+  }
 }
