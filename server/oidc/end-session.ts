@@ -61,7 +61,8 @@ const sessionOf = (req: ProtocolRequest): Promise<LiveSession | null> => {
   return findSession(cookies.get(SESSION_COOKIE), cookies.get(SESSION_SIG_COOKIE));
 };
 
-const CLEAR = [clearCookie(SESSION_COOKIE), clearCookie(SESSION_SIG_COOKIE)];
+// A function, not a constant: cookie attributes come from env(), which must not be read at import time.
+const clearSessionCookies = () => [clearCookie(SESSION_COOKIE), clearCookie(SESSION_SIG_COOKIE)];
 
 function failure(thrown: unknown): ProtocolResponse {
   if (thrown instanceof MethodNotAllowed) return errorResponse(thrown);
@@ -73,7 +74,7 @@ export async function endSessionEndpoint(req: ProtocolRequest): Promise<Protocol
   try {
     const logout = await readLogout(params(req));
     const session = await sessionOf(req);
-    if (!session) return signedOut(logout, CLEAR);
+    if (!session) return signedOut(logout, clearSessionCookies());
     const hidden = (name: string, value: string | undefined) => (value === undefined ? '' : `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`);
     const app = logout.client ? ` of <strong>${escapeHtml(logout.client.name)}</strong>` : '';
     return htmlPage(200, 'Sign out', `<p>Sign out${app} and end your session on this device?</p>
@@ -93,11 +94,11 @@ export async function endSessionConfirmEndpoint(req: ProtocolRequest): Promise<P
     const form = parseForm(req);
     const logout = await readLogout(form);
     const session = await sessionOf(req);
-    if (!session) return signedOut(logout, CLEAR);
+    if (!session) return signedOut(logout, clearSessionCookies());
     if (!(await checkKeyedDigest('end-session-form', session.id, form.get('xsrf')))) throw new InvalidRequest('the sign-out form is invalid or has expired; try signing out again');
     await revokeSession(session.id);
     await audit({ key: 'Interaction.SignOut', result: 'Success', userId: session.userId, sessionId: session.id, applicationId: logout.client?.id, ip: req.ip, userAgent: req.header('user-agent')?.slice(0, 512) ?? null });
-    return signedOut(logout, CLEAR);
+    return signedOut(logout, clearSessionCookies());
   } catch (thrown) {
     return failure(thrown);
   }

@@ -177,7 +177,7 @@ describe('circuit breaker', () => {
     const res = await token();
     expect(res.ms).toBeLessThan(500);
     expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: 'server_error', error_description: 'the custom claims script failed (tripped) and this server blocks issuance when it does' });
+    expect(res.body).toEqual({ error: 'server_error', error_description: 'the custom claims script failed (tripped) and this server blocks issuance when it does', code: 'oidc.server_error', message: 'the custom claims script failed (tripped) and this server blocks issuance when it does' });
   });
 
   it('saving the script resets the breaker: the next request runs it again', async () => {

@@ -264,7 +264,7 @@ describe('failure policies', () => {
     expect((await token()).status).toBe(200);
     await useScript('const getCustomJwtClaims = async ({ environmentVariables, api }) => api.denyAccess(`no access with ${environmentVariables.API_KEY}`);');
     const denied = await token();
-    expect(denied.body).toEqual({ error: 'access_denied', error_description: 'no access with [redacted: API_KEY]' });
+    expect(denied.body).toEqual({ error: 'access_denied', error_description: 'no access with [redacted: API_KEY]', code: 'oidc.access_denied', message: 'no access with [redacted: API_KEY]' });
     const records = await auditRows('JwtCustomizer.ClientCredentials', since);
     expect(records.map((r) => [r.error.code, r.error.description, r.line ?? null]).reverse()).toEqual([
       ['runtime', 'Error: key [redacted: API_KEY] rejected', 2],

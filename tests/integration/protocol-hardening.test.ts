@@ -70,10 +70,10 @@ for (const mode of ['lean', 'next'] as Mode[]) {
       for (const path of ['/oidc/token', '/oidc/token/introspection', '/oidc/token/revocation']) {
         const twoAuth = await send(sigil, path, { authorization: [good, basic('someone-else', 'x')], 'content-type': FORM }, grant());
         expect(twoAuth.status, `${path}: ${twoAuth.body}`).toBe(400);
-        expect(JSON.parse(twoAuth.body)).toEqual({ error: 'invalid_request', error_description: 'the authorization header must not be repeated' });
+        expect(JSON.parse(twoAuth.body)).toEqual({ error: 'invalid_request', error_description: 'the authorization header must not be repeated', code: 'oidc.invalid_request', message: 'the authorization header must not be repeated' });
         const twoTypes = await send(sigil, path, { authorization: good, 'content-type': [FORM, 'application/json'] }, grant());
         expect(twoTypes.status, `${path}: ${twoTypes.body}`).toBe(400);
-        expect(JSON.parse(twoTypes.body)).toEqual({ error: 'invalid_request', error_description: 'the content-type header must not be repeated' });
+        expect(JSON.parse(twoTypes.body)).toEqual({ error: 'invalid_request', error_description: 'the content-type header must not be repeated', code: 'oidc.invalid_request', message: 'the content-type header must not be repeated' });
       }
       const api = await managementClient(sigil);
       const mgmt = await send(sigil, '/api/roles', { authorization: [`Bearer ${api.accessToken}`, 'Bearer other'], 'content-type': 'application/json' }, '{"name":"dup","description":""}');

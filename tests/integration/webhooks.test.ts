@@ -76,7 +76,7 @@ describe('webhooks (lean)', () => {
       expect(res.status, JSON.stringify(res.body)).toBe(400);
       expect(res.body).toMatchObject({ code: 'guard.invalid_input', field });
     };
-    await bad({ name: 'x', events: ['PostSignIn'], config: { url: 'https://a.example' } }, 'events.0');
+    await bad({ name: 'x', events: ['User.Teleported'], config: { url: 'https://a.example' } }, 'events.0');
     await bad({ name: 'x', events: [], config: { url: 'https://a.example' } }, 'events');
     await bad({ name: 'x', config: { url: 'https://a.example' } }, 'events');
     await bad({ name: 'x', events: ['Role.Created'], config: { url: 'ftp://a.example' } }, 'config.url');

@@ -210,7 +210,8 @@ export function example(schema: JsonSchema, schemas: Schemas, depth = 0): unknow
     case 'object':
       return Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, v]) => [k, example(v, schemas, depth + 1)]));
     case 'array':
-      return s.items ? [example(s.items, schemas, depth + 1)] : [];
+      // An optional list stays empty: a sample element ('' for a URI) would make the shown request invalid.
+      return s.items && (s.minItems ?? 0) > 0 ? [example(s.items, schemas, depth + 1)] : [];
     case 'string':
       return SAMPLE_STRINGS[s.format ?? ''] ?? '';
     case 'integer':
