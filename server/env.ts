@@ -44,6 +44,11 @@ export const storageSection = z.object({
   /** How long another instance on the same database may serve stale cached config (ms). */
   SIGIL_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   SIGIL_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /**
+   * `hashed` (default): an app secret's value is shown once, at creation. `retrievable`: new secrets are
+   * also kept sealed under the instance key and listed with their `value`, as Logto does.
+   */
+  SIGIL_CLIENT_SECRETS: z.enum(['hashed', 'retrievable']).default('hashed'),
 });
 
 /** First-start setup for unattended installs. */
@@ -118,6 +123,7 @@ export type Env = {
   cacheTtlMs: number;
   allowPrivateOutbound: boolean;
   auditRetentionDays: number;
+  clientSecrets: 'hashed' | 'retrievable';
   consoleSessionMaxAge: number;
   cronSecret?: string;
   webhooks: WebhookConfig;
@@ -177,6 +183,7 @@ export function loadEnv(source: NodeJS.ProcessEnv): Env {
     cacheTtlMs: v.SIGIL_CACHE_TTL_MS,
     allowPrivateOutbound: v.SIGIL_ALLOW_PRIVATE_OUTBOUND,
     auditRetentionDays: v.SIGIL_AUDIT_RETENTION_DAYS,
+    clientSecrets: v.SIGIL_CLIENT_SECRETS,
     consoleSessionMaxAge: v.SIGIL_CONSOLE_SESSION_MAX_AGE,
     cronSecret: v.CRON_SECRET,
     webhooks: {

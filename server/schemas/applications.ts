@@ -3,6 +3,9 @@ import { epochMs, id, jsonObject } from './common.ts';
 
 export const APPLICATION_TYPES = ['MachineToMachine', 'Traditional', 'SPA', 'Native'] as const;
 export const applicationType = z.enum(APPLICATION_TYPES);
+/** Logto's other types (Protected, SAML): Sigil has none, so as a list filter they match nothing. */
+export const LOGTO_ONLY_TYPES = ['Protected', 'SAML'] as const;
+const listableType = z.enum([...APPLICATION_TYPES, ...LOGTO_ONLY_TYPES]);
 
 // ---- Redirect URIs and CORS origins (end-user sign-in) ---------------------------------------------
 
@@ -74,6 +77,7 @@ export const applicationCreate = z.object({
   customClientMetadata: customClientMetadata.optional(),
   /** Third-party apps (Traditional, SPA, Native) always show a consent screen and never exchange tokens. */
   isThirdParty: z.boolean().optional(),
+  customData: jsonObject.optional(),
 });
 export type ApplicationCreate = z.infer<typeof applicationCreate>;
 
@@ -83,9 +87,13 @@ export const applicationPatch = z
     description: z.string().max(2048).nullable(),
     oidcClientMetadata: oidcClientMetadata.partial(),
     customClientMetadata: customClientMetadata,
+    /** Replaces the whole object (PATCH /applications/:id/custom-data merges). */
+    customData: jsonObject,
+    /** Logto's: give (true) or take (false) the built-in Management API role; MachineToMachine apps only. */
+    isAdmin: z.boolean(),
   })
-  .partial()
-  .strict();
+  .partial();
+// Unknown keys are stripped, as Logto does (issue #16 item 11): a Logto client may send fields Sigil has no use for.
 export type ApplicationPatch = z.infer<typeof applicationPatch>;
 
 export const applicationResponse = z.object({
@@ -96,12 +104,18 @@ export const applicationResponse = z.object({
   oidcClientMetadata: z.object({ redirectUris: z.array(z.string()), postLogoutRedirectUris: z.array(z.string()) }),
   customClientMetadata: jsonObject,
   isThirdParty: z.boolean(),
+  customData: jsonObject,
+  /** Only on GET /applications/:id: whether the app holds the built-in Management API role. */
+  isAdmin: z.boolean().optional(),
   createdAt: epochMs,
 });
 export type ApplicationResponse = z.infer<typeof applicationResponse>;
 
-/** Only the create response carries the secret, once. */
-export const applicationCreatedResponse = applicationResponse.extend({ secret: z.string() });
+/**
+ * With hashed secrets (the default) the create response of a MachineToMachine or Traditional app carries its
+ * default secret, once; with SIGIL_CLIENT_SECRETS=retrievable it has none, as Logto (read it from /secrets).
+ */
+export const applicationCreatedResponse = applicationResponse.extend({ secret: z.string().optional() });
 
 export const secretCreate = z.object({
   name: z.string().trim().min(1).max(256),
@@ -118,8 +132,17 @@ export const secretResponse = z.object({
   expiresAt: epochMs.nullable(),
 });
 export const secretCreatedResponse = secretResponse.extend({ value: z.string() });
+/** In listings, `value` is present only for secrets kept retrievable (SIGIL_CLIENT_SECRETS=retrievable). */
+export const secretListItem = secretResponse.extend({ value: z.string().optional() });
+export const secretPatch = z.object({ name: z.string().trim().min(1).max(256) });
 
 export const applicationListQuery = z.object({
   search: z.string().max(200).optional(),
-  types: z.union([applicationType, z.array(applicationType)]).optional(),
+  types: z.union([listableType, z.array(listableType)]).optional(),
+  isThirdParty: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  /** Logto's: leave out the apps that already have this role. */
+  excludeRoleId: z.string().min(1).max(128).optional(),
 });
+
+/** Logto's PATCH /applications/:id/custom-data body: any JSON object, merged key by key. */
+export const customDataPatch = jsonObject;

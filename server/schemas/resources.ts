@@ -36,11 +36,12 @@ export const resourcePatch = z
     tokenFormat: z.enum(TOKEN_FORMATS),
     isDefault: z.boolean(),
   })
-  .partial()
-  .strict();
+  .partial();
+// Unknown keys (e.g. `indicator`, which never changes) are stripped, as Logto does.
 export type ResourcePatch = z.infer<typeof resourcePatch>;
 
 export const scopeResponse = z.object({
+  tenantId: z.string(),
   id,
   resourceId: id,
   name: z.string(),
@@ -50,6 +51,7 @@ export const scopeResponse = z.object({
 export type ScopeResponse = z.infer<typeof scopeResponse>;
 
 export const resourceResponse = z.object({
+  tenantId: z.string(),
   id,
   name: z.string(),
   indicator: z.string(),
@@ -74,3 +76,5 @@ export const scopeCreate = z.object({ name: scopeName, description: z.string().m
 export type ScopeCreate = z.infer<typeof scopeCreate>;
 export const scopePatch = z.object({ name: scopeName, description: z.string().max(2048).nullable() }).partial().strict();
 export type ScopePatch = z.infer<typeof scopePatch>;
+
+export const isDefaultBody = z.object({ isDefault: z.boolean() });

@@ -40,4 +40,6 @@ export const roleIdsBody = z.object({ roleIds: z.array(id).min(1).max(1000) });
 export const roleListQuery = z.object({
   search: z.string().max(200).optional(),
   type: roleType.optional(),
+  excludeUserId: z.string().min(1).max(128).optional(),
+  excludeApplicationId: z.string().min(1).max(128).optional(),
 });

@@ -8,7 +8,7 @@ import { assignApplicationRoles, createApplication } from './applications.ts';
 import { changed, clearLocal } from './cache.ts';
 import { instanceKeys } from './instance-key.ts';
 import {
-  MANAGEMENT_RESOURCE_ID, MANAGEMENT_ROLE_ID, MANAGEMENT_ROLE_NAME, MANAGEMENT_SCOPES,
+  MANAGEMENT_RESOURCE_ID, MANAGEMENT_ROLE_ID, MANAGEMENT_ROLE_NAME, MANAGEMENT_SCOPES, managementScopeId,
 } from './management-resource.ts';
 import { createResource, createScope } from './resources.ts';
 import { createRole } from './roles.ts';
@@ -57,7 +57,7 @@ async function ensureManagementApi(): Promise<void> {
   }
   const existing = new Set((await db().scope.findMany({ where: { resourceId: resource.id } })).map((s) => s.name));
   for (const [name, description] of Object.entries(MANAGEMENT_SCOPES)) {
-    if (!existing.has(name)) await once(() => createScope(SYSTEM, resource.id, { name, description }, { allowBuiltIn: true }));
+    if (!existing.has(name)) await once(() => createScope(SYSTEM, resource.id, { name, description }, { allowBuiltIn: true, id: managementScopeId(name) }));
   }
   const all = await db().scope.findUniqueOrThrow({ where: { resourceId_name: { resourceId: resource.id, name: 'all' } } });
   if (!(await db().role.findUnique({ where: { id: MANAGEMENT_ROLE_ID } }))) {

@@ -9,7 +9,7 @@ import { deriveKey, hmacHex, open, seal } from './crypto.ts';
 const SETTING = 'instance-key';
 const AAD = 'sigil:instance-key';
 
-type Keys = { pepper: Buffer; sessionSecret: string };
+type Keys = { pepper: Buffer; sessionSecret: string; secretSeal: Buffer };
 let loaded: Promise<Keys> | undefined;
 
 export function keyEncryptionKeys(): Buffer[] {
@@ -58,6 +58,7 @@ async function load(): Promise<Keys> {
   return {
     pepper: deriveSub(root, 'pepper'),
     sessionSecret: deriveSub(root, 'console-session').toString('base64url'),
+    secretSeal: deriveSub(root, 'client-secret-seal'),
   };
 }
 
@@ -68,6 +69,15 @@ function deriveSub(root: Buffer, purpose: string): Buffer {
 /** Keyed hash of a machine-generated secret (app secret, opaque token, subject token). */
 export async function secretHash(value: string): Promise<string> {
   return hmacHex((await instanceKeys()).pepper, value);
+}
+
+/** SIGIL_CLIENT_SECRETS=retrievable: an app secret sealed under the instance key (survives SIGIL_SECRET rotation). */
+export async function sealSecretValue(value: string, aad: string): Promise<string> {
+  return seal((await instanceKeys()).secretSeal, Buffer.from(value, 'utf8'), aad);
+}
+
+export async function openSecretValue(sealed: string, aad: string): Promise<string> {
+  return open((await instanceKeys()).secretSeal, sealed, aad).toString('utf8');
 }
 
 /**

@@ -1,6 +1,8 @@
 // The built-in Management API resource: indicator `${SIGIL_PUBLIC_URL}/api`, scope `all` as Logto, plus
 // fine-grained scopes (Logto has only `all`; logto#8821). `all` implies every other scope.
 export const MANAGEMENT_RESOURCE_ID = 'management-api';
+/** Logto's id for a Management API scope (`all` → `management-api-all`), on installs made since these ids. */
+export const managementScopeId = (name: string) => `${MANAGEMENT_RESOURCE_ID}-${name.replace(/[^a-z0-9-]/gi, '-')}`;
 export const MANAGEMENT_ROLE_ID = 'management-api-access';
 export const MANAGEMENT_ROLE_NAME = 'Management API access';
 

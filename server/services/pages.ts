@@ -17,3 +17,12 @@ export function contains(value: string | undefined, provider: 'sqlite' | 'postgr
   const pattern = escapeLike(value);
   return provider === 'postgresql' ? { contains: pattern, mode: 'insensitive' as const } : { contains: pattern };
 }
+
+/**
+ * Logto's `search`: its clients wrap the term in `%` (`%name%`, a LIKE "contains"). That wrapping is
+ * unwrapped; everything else, `%` and `_` included, matches itself (so `%`, `x%` or `a%b` stay literal).
+ */
+export function likeSearch(value: string | undefined, provider: 'sqlite' | 'postgresql') {
+  const wrapped = value !== undefined && value.length > 2 && value.startsWith('%') && value.endsWith('%');
+  return contains(wrapped ? value.slice(1, -1) : value, provider);
+}

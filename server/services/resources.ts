@@ -4,20 +4,24 @@ import type { Page, Pagination } from '../schemas/common.ts';
 import type { ResourceCreate, ResourcePatch, ResourceResponse, ScopeCreate, ScopePatch, ScopeResponse } from '../schemas/resources.ts';
 import type { Actor } from './actor.ts';
 import { randomId } from './crypto.ts';
-import { conflict, notFound, unprocessable } from './errors.ts';
+import { DomainError, notFound } from './errors.ts';
 import { emitDataEvent } from './events/index.ts';
-import { contains, skipTake } from './pages.ts';
+import { likeSearch as contains, skipTake } from './pages.ts';
 import { configChange } from './transaction.ts';
 
 type ResourceRow = Awaited<ReturnType<Tx['resource']['findUniqueOrThrow']>>;
 type ScopeRow = Awaited<ReturnType<Tx['scope']['findUniqueOrThrow']>>;
 
 export function toScopeResponse(s: ScopeRow): ScopeResponse {
-  return { id: s.id, resourceId: s.resourceId, name: s.name, description: s.description, createdAt: s.createdAt.getTime() };
+  return { tenantId: TENANT_ID, id: s.id, resourceId: s.resourceId, name: s.name, description: s.description, createdAt: s.createdAt.getTime() };
 }
+
+/** Logto's rows carry their tenant; Sigil is one tenant, named as Logto's OSS one. */
+const TENANT_ID = 'default';
 
 export function toResourceResponse(r: ResourceRow, scopes?: ScopeRow[]): ResourceResponse {
   return {
+    tenantId: TENANT_ID,
     id: r.id,
     name: r.name,
     indicator: r.indicator,
@@ -36,14 +40,20 @@ async function requireResource(tx: Tx, id: string): Promise<ResourceRow> {
   return row;
 }
 
+/** Logto answers 400 for any change to the Management API resource or its scopes. */
 function guardBuiltIn(row: ResourceRow): void {
-  if (row.isBuiltIn) throw unprocessable('resource.cannot_modify_management_api', 'The built-in Management API resource cannot be changed.');
+  if (row.isBuiltIn) throw new DomainError('invalid_input', 'resource.cannot_modify_management_api', 'The built-in Management API resource cannot be changed.');
 }
+
+const indicatorInUse = (indicator: string) =>
+  new DomainError('conflict', 'resource.resource_identifier_in_use', `The API identifier \`${indicator}\` is already in use.`, 'indicator');
+const scopeNameInUse = (name: string) =>
+  new DomainError('conflict', 'scope.name_exists', `A scope named \`${name}\` already exists on this resource.`, 'name');
 
 export async function createResource(actor: Actor, input: ResourceCreate, options: { id?: string; isBuiltIn?: boolean } = {}): Promise<ResourceResponse> {
   return configChange(async (tx) => {
     if (await tx.resource.findUnique({ where: { indicator: input.indicator } })) {
-      throw conflict('resource', 'indicator', input.indicator);
+      throw indicatorInUse(input.indicator);
     }
     if (input.isDefault) await tx.resource.updateMany({ where: { isDefault: true }, data: { isDefault: false } });
     const row = await tx.resource.create({
@@ -96,6 +106,19 @@ export async function updateResource(actor: Actor, id: string, patch: ResourcePa
   });
 }
 
+/** Logto's PATCH /resources/:id/is-default: at most one default resource (the token endpoint's fallback). */
+export async function setDefaultResource(actor: Actor, id: string, isDefault: boolean): Promise<ResourceResponse> {
+  return configChange(async (tx) => {
+    const before = await requireResource(tx, id);
+    guardBuiltIn(before);
+    if (isDefault) await tx.resource.updateMany({ where: { isDefault: true, NOT: { id } }, data: { isDefault: false } });
+    const row = await tx.resource.update({ where: { id }, data: { isDefault } });
+    const after = toResourceResponse(row);
+    await emitDataEvent(tx, actor, { event: 'Resource.Data.Updated', entity: 'Resource', entityId: id, before: toResourceResponse(before), after });
+    return after;
+  });
+}
+
 export async function deleteResource(actor: Actor, id: string): Promise<void> {
   await configChange(async (tx) => {
     const before = await requireResource(tx, id);
@@ -118,14 +141,14 @@ export async function listScopes(resourceId: string, query: { search?: string },
   return { total, items: rows.map(toScopeResponse) };
 }
 
-export async function createScope(actor: Actor, resourceId: string, input: ScopeCreate, options: { allowBuiltIn?: boolean } = {}): Promise<ScopeResponse> {
+export async function createScope(actor: Actor, resourceId: string, input: ScopeCreate, options: { allowBuiltIn?: boolean; id?: string } = {}): Promise<ScopeResponse> {
   return configChange(async (tx) => {
     const resource = await requireResource(tx, resourceId);
     if (!options.allowBuiltIn) guardBuiltIn(resource);
     if (await tx.scope.findUnique({ where: { resourceId_name: { resourceId, name: input.name } } })) {
-      throw conflict('scope', 'name', input.name);
+      throw scopeNameInUse(input.name);
     }
-    const row = await tx.scope.create({ data: { id: randomId(), resourceId, name: input.name, description: input.description ?? null } });
+    const row = await tx.scope.create({ data: { id: options.id ?? randomId(), resourceId, name: input.name, description: input.description ?? null } });
     const response = toScopeResponse(row);
     await emitDataEvent(tx, actor, { event: 'Scope.Created', entity: 'Scope', entityId: row.id, after: response });
     return response;
@@ -138,7 +161,7 @@ export async function updateScope(actor: Actor, resourceId: string, scopeId: str
     const before = await tx.scope.findFirst({ where: { id: scopeId, resourceId } });
     if (!before) throw notFound('scope', scopeId);
     if (patch.name && patch.name !== before.name && (await tx.scope.findUnique({ where: { resourceId_name: { resourceId, name: patch.name } } }))) {
-      throw conflict('scope', 'name', patch.name);
+      throw scopeNameInUse(patch.name);
     }
     const row = await tx.scope.update({ where: { id: scopeId }, data: patch });
     const after = toScopeResponse(row);

@@ -6,10 +6,10 @@ import type { RoleCreate, RolePatch, RoleResponse } from '../schemas/roles.ts';
 import type { UserResponse } from '../schemas/users.ts';
 import type { Actor } from './actor.ts';
 import { randomId } from './crypto.ts';
-import { conflict, notFound, unprocessable } from './errors.ts';
+import { conflict, DomainError, notFound, unprocessable } from './errors.ts';
 import { emitDataEvent } from './events/index.ts';
-import { MANAGEMENT_ROLE_ID } from './management-resource.ts';
-import { contains, skipTake } from './pages.ts';
+import { MANAGEMENT_RESOURCE_ID, MANAGEMENT_ROLE_ID } from './management-resource.ts';
+import { likeSearch as contains, skipTake } from './pages.ts';
 import { assertWithinCaller } from './privilege.ts';
 import { toResourceResponse, toScopeResponse } from './resources.ts';
 import { configChange, dataChange } from './transaction.ts';
@@ -36,17 +36,21 @@ function guardBuiltIn(role: RoleRow, what: string): void {
   }
 }
 
-async function requireScopes(tx: Tx, scopeIds: string[]): Promise<void> {
-  const found = await tx.scope.findMany({ where: { id: { in: scopeIds } }, select: { id: true } });
+/** Every id must be an existing scope; a User role may not carry the Management API's `all` (Logto's rule). */
+async function requireScopes(tx: Tx, scopeIds: string[], roleType: string): Promise<void> {
+  const found = await tx.scope.findMany({ where: { id: { in: scopeIds } }, select: { id: true, name: true, resourceId: true } });
   const missing = scopeIds.find((id) => !found.some((s) => s.id === id));
   if (missing) throw notFound('scope', missing);
+  if (roleType === 'User' && found.some((s) => s.resourceId === MANAGEMENT_RESOURCE_ID && s.name === 'all')) {
+    throw new DomainError('invalid_input', 'role.management_api_scopes_not_assignable_to_user_role', 'The Management API scope `all` cannot be given to a User role.', 'scopeIds');
+  }
 }
 
 export async function createRole(actor: Actor, input: RoleCreate, options: { id?: string } = {}): Promise<RoleResponse> {
   return configChange(async (tx) => {
     if (await tx.role.findUnique({ where: { name: input.name } })) throw conflict('role', 'name', input.name);
     const scopeIds = [...new Set(input.scopeIds ?? [])];
-    if (scopeIds.length) await requireScopes(tx, scopeIds);
+    if (scopeIds.length) await requireScopes(tx, scopeIds, input.type ?? 'User');
     const row = await tx.role.create({
       data: { id: options.id ?? randomId(), name: input.name, description: input.description, type: input.type ?? 'User', isDefault: input.isDefault ?? false },
     });
@@ -58,9 +62,15 @@ export async function createRole(actor: Actor, input: RoleCreate, options: { id?
   });
 }
 
-export async function listRoles(query: { search?: string; type?: string }, page: Pagination) {
+export async function listRoles(query: { search?: string; type?: string; excludeUserId?: string; excludeApplicationId?: string }, page: Pagination) {
   const term = contains(query.search, dbProvider());
-  const where = { ...(query.type ? { type: query.type } : {}), ...(term ? { OR: [{ name: term }, { description: term }] } : {}) };
+  const where = {
+    ...(query.type ? { type: query.type } : {}),
+    ...(term ? { OR: [{ name: term }, { description: term }] } : {}),
+    // Logto's filters for "roles this principal could still be given".
+    ...(query.excludeUserId ? { users: { none: { userId: query.excludeUserId } } } : {}),
+    ...(query.excludeApplicationId ? { applications: { none: { applicationId: query.excludeApplicationId } } } : {}),
+  };
   const [total, rows] = await Promise.all([
     db().role.count({ where }),
     db().role.findMany({
@@ -118,9 +128,10 @@ export async function listRoleScopes(roleId: string, query: { search?: string },
 
 export async function addRoleScopes(actor: Actor, roleId: string, scopeIds: string[]): Promise<ScopeResponse[]> {
   return configChange(async (tx) => {
-    guardBuiltIn(await requireRole(tx, roleId), 'its scopes are fixed');
+    const role = await requireRole(tx, roleId);
+    guardBuiltIn(role, 'its scopes are fixed');
     const ids = [...new Set(scopeIds)];
-    await requireScopes(tx, ids);
+    await requireScopes(tx, ids, role.type);
     const existing = await tx.roleScope.findMany({ where: { roleId, scopeId: { in: ids } } });
     if (existing.length > 0) {
       throw unprocessable('role.scope_exists', `Scope \`${existing[0]!.scopeId}\` is already in this role.`, 'scopeIds');
@@ -143,9 +154,10 @@ export async function removeRoleScope(actor: Actor, roleId: string, scopeId: str
   });
 }
 
-export async function listRoleApplications(roleId: string, page: Pagination) {
+export async function listRoleApplications(roleId: string, page: Pagination, query: { search?: string } = {}) {
   await requireRole(db() as unknown as Tx, roleId);
-  const where = { roles: { some: { roleId } } };
+  const term = contains(query.search, dbProvider());
+  const where = { roles: { some: { roleId } }, ...(term ? { OR: [{ name: term }, { id: term }, { description: term }] } : {}) };
   const [total, rows] = await Promise.all([
     db().application.count({ where }),
     db().application.findMany({ where, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], ...skipTake(page) }),
@@ -199,7 +211,8 @@ export async function assignRoleUsers(actor: Actor, roleId: string, userIds: str
   await dataChange(async (tx) => {
     const role = await requireRole(tx, roleId);
     if (role.type !== 'User') {
-      throw unprocessable('user.invalid_role_type', `Role \`${role.name}\` is a ${role.type} role; users take User roles.`, 'id');
+      // Logto's code: its database refuses a user in a MachineToMachine role.
+      throw unprocessable('entity.db_constraint_violated', `Role \`${role.name}\` is a ${role.type} role; users take User roles.`, 'id');
     }
     const ids = [...new Set(userIds)];
     const found = await tx.user.findMany({ where: { id: { in: ids } }, select: { id: true } });

@@ -21,12 +21,14 @@ describe('OIDC client metadata', () => {
     });
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({
-      type: 'SPA', isThirdParty: false, secret: '',
+      type: 'SPA', isThirdParty: false,
       oidcClientMetadata: { redirectUris: ['https://shop.example/callback', 'http://localhost:3000/callback'], postLogoutRedirectUris: ['https://shop.example/'] },
       customClientMetadata: { corsAllowedOrigins: ['https://admin.shop.example'] },
     });
     const native = await api.post('/api/applications', { name: 'App', type: 'Native', oidcClientMetadata: { redirectUris: ['io.shop.app://callback'] } });
-    expect(native.body).toMatchObject({ secret: '', oidcClientMetadata: { redirectUris: ['io.shop.app://callback'], postLogoutRedirectUris: [] } });
+    expect(created.body).not.toHaveProperty('secret');
+    expect(native.body).not.toHaveProperty('secret');
+    expect(native.body).toMatchObject({ oidcClientMetadata: { redirectUris: ['io.shop.app://callback'], postLogoutRedirectUris: [] } });
     expect((await api.get(`/api/applications/${native.body.id}/secrets`)).body).toEqual([]);
   });
 

@@ -24,12 +24,12 @@ describe('full flow: resource -> scopes -> role -> app -> assignment -> token ->
     const resource = await api.post('/api/resources', { name: 'Orders API', indicator, accessTokenTtl: 900 });
     expect(resource.status).toBe(201);
     expect(resource.body).toEqual({
-      id: expect.any(String), name: 'Orders API', indicator, isDefault: false, accessTokenTtl: 900, tokenFormat: 'jwt', isBuiltIn: false, createdAt: expect.any(Number),
+      tenantId: 'default', id: expect.any(String), name: 'Orders API', indicator, isDefault: false, accessTokenTtl: 900, tokenFormat: 'jwt', isBuiltIn: false, createdAt: expect.any(Number),
     });
     const read = await api.post(`/api/resources/${resource.body.id}/scopes`, { name: 'read:orders', description: 'Read orders' });
     const write = await api.post(`/api/resources/${resource.body.id}/scopes`, { name: 'write:orders' });
     expect(read.status).toBe(201);
-    expect(read.body).toEqual({ id: expect.any(String), resourceId: resource.body.id, name: 'read:orders', description: 'Read orders', createdAt: expect.any(Number) });
+    expect(read.body).toEqual({ tenantId: 'default', id: expect.any(String), resourceId: resource.body.id, name: 'read:orders', description: 'Read orders', createdAt: expect.any(Number) });
     expect(write.body.description).toBeNull();
 
     const role = await api.post('/api/roles', { name: `order-reader-${Date.now()}`, description: 'Reads orders', type: 'MachineToMachine', scopeIds: [read.body.id] });
@@ -70,7 +70,7 @@ describe('errors', () => {
       ['POST', '/api/resources', { name: 'X', indicator: 'https://x.example', accessTokenTtl: 5 }, 'accessTokenTtl'],
       ['POST', '/api/applications', { name: 'X', type: 'Robot' }, 'type'],
       ['POST', '/api/roles', { name: 'X', description: 'd', scopeIds: 'nope' }, 'scopeIds'],
-      ['PATCH', '/api/resources/management-api', { color: 'red' }, 'color'],
+      ['PATCH', '/api/roles/management-api-access', { color: 'red' }, 'color'],
       ['POST', '/api/users', { profile: { address: { planet: 'Mars' } } }, 'profile.address.planet'],
     ];
     for (const [method, path, body, field] of cases) {
@@ -88,7 +88,7 @@ describe('errors', () => {
     const first = await api.post('/api/resources', { name: 'Dup', indicator });
     const dup = await api.post('/api/resources', { name: 'Dup 2', indicator });
     expect(dup.status).toBe(422);
-    expect(dup.body).toEqual({ code: 'resource.indicator_exists', message: expect.any(String), field: 'indicator' });
+    expect(dup.body).toEqual({ code: 'resource.resource_identifier_in_use', message: expect.any(String), field: 'indicator' });
     await api.post(`/api/resources/${first.body.id}/scopes`, { name: 'dup:scope' });
     const dupScope = await api.post(`/api/resources/${first.body.id}/scopes`, { name: 'dup:scope' });
     expect(dupScope.status).toBe(422);

@@ -37,7 +37,35 @@ const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice
 export const CLASSIFICATION: Record<string, Classification> = {
   // ---- Applications
   'POST /api/applications': { grantsNothing: 'a new application holds no roles' },
-  'PATCH /api/applications/:id': { grantsNothing: 'name, description and metadata; token exchange never reaches the Management API' },
+  // `isAdmin: true` gives the built-in Management API role (Logto's field).
+  'PATCH /api/applications/:id': {
+    refusal: {
+      caller: ['write:applications'],
+      arrange: async (f) => {
+        const app = await f.admin.post('/api/applications', { name: 'target', type: 'MachineToMachine' });
+        return {
+          method: 'PATCH', path: `/api/applications/${app.body.id}`, body: { isAdmin: true, name: 'renamed' }, missing: 'all',
+          unchanged: async () => {
+            expectEqual(await roleIdsOfApp(f, app.body.id), [], 'roles of the target app');
+            expectEqual((await f.admin.get(`/api/applications/${app.body.id}`)).body.name, 'target', 'name of the target app');
+          },
+        };
+      },
+    },
+  },
+  'PATCH /api/applications/:id/custom-data': { grantsNothing: 'customData is never read by Sigil' },
+  'PUT /api/applications/:applicationId/roles': {
+    refusal: {
+      caller: ['write:applications'],
+      arrange: async (f) => {
+        const app = await f.admin.post('/api/applications', { name: 'target', type: 'MachineToMachine' });
+        return {
+          method: 'PUT', path: `/api/applications/${app.body.id}/roles`, body: { roleIds: ['management-api-access'] }, missing: 'all',
+          unchanged: async () => expectEqual(await roleIdsOfApp(f, app.body.id), [], 'roles of the target app'),
+        };
+      },
+    },
+  },
   'DELETE /api/applications/:id': { grantsNothing: 'removes a principal' },
   'POST /api/applications/:applicationId/roles': {
     refusal: {
@@ -65,10 +93,12 @@ export const CLASSIFICATION: Record<string, Classification> = {
     },
   },
   'DELETE /api/applications/:id/secrets/:name': { grantsNothing: 'removes a credential' },
+  'PATCH /api/applications/:id/secrets/:name': { grantsNothing: 'renames a credential; its value never changes and is never returned in hashed mode' },
 
   // ---- Resources and scopes: the built-in Management API resource refuses every change (422)
   'POST /api/resources': { grantsNothing: 'a new resource is held by no one and is never the Management API (unique indicator)' },
   'PATCH /api/resources/:id': { grantsNothing: 'the Management API resource cannot be changed; other resources grant no Management API scope' },
+  'PATCH /api/resources/:id/is-default': { grantsNothing: 'the Management API resource cannot be the default; other resources grant no Management API scope' },
   'DELETE /api/resources/:id': { grantsNothing: 'removes a resource; the Management API resource cannot be deleted' },
   'POST /api/resources/:resourceId/scopes': { grantsNothing: 'the Management API scopes are fixed; a new scope is held by no one' },
   'PATCH /api/resources/:resourceId/scopes/:scopeId': { grantsNothing: 'the Management API scopes are fixed' },

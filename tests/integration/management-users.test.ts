@@ -281,7 +281,7 @@ describe('roles', () => {
     expect(dup.status).toBe(422);
     expect(dup.body).toEqual({ code: 'role.user_exists', message: expect.any(String), field: 'userIds' });
     expect((await api.post(`/api/roles/${role.id}/users`, { userIds: ['ghost'] })).status).toBe(404);
-    expect((await api.post(`/api/roles/${m2mRole.id}/users`, { userIds: [u1.id] })).body).toMatchObject({ code: 'user.invalid_role_type' });
+    expect((await api.post(`/api/roles/${m2mRole.id}/users`, { userIds: [u1.id] })).body).toMatchObject({ code: 'entity.db_constraint_violated' });
 
     const list = await api.get(`/api/roles/${role.id}/users?page_size=1`);
     expect(list.headers.get('total-number')).toBe('2');

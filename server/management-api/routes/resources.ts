@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { id, pagination } from '../../schemas/common.ts';
-import { resourceCreate, resourcePatch, resourceResponse, scopeCreate, scopePatch, scopeResponse } from '../../schemas/resources.ts';
+import { isDefaultBody, resourceCreate, resourcePatch, resourceResponse, scopeCreate, scopePatch, scopeResponse } from '../../schemas/resources.ts';
 import * as resources from '../../services/resources.ts';
 import { route } from '../route.ts';
 
@@ -31,8 +31,13 @@ export const resourceRoutes = [
   }),
   route({
     method: 'PATCH', path: '/api/resources/:id', scope: 'write:resources', tag, summary: 'Update an API resource',
-    params, body: resourcePatch, response: resourceResponse, status: 200, errors: [400, 404, 422],
+    params, body: resourcePatch, response: resourceResponse, status: 200, errors: [400, 404],
     handler: async ({ params: p, body, actor }) => ({ body: await resources.updateResource(actor, p.id, body) }),
+  }),
+  route({
+    method: 'PATCH', path: '/api/resources/:id/is-default', scope: 'write:resources', tag, summary: 'Make an API resource the default (or not)',
+    params, body: isDefaultBody, response: resourceResponse, status: 200, errors: [400, 404],
+    handler: async ({ params: p, body, actor }) => ({ body: await resources.setDefaultResource(actor, p.id, body.isDefault) }),
   }),
   route({
     method: 'DELETE', path: '/api/resources/:id', scope: 'write:resources', tag, summary: 'Delete an API resource',

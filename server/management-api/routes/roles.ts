@@ -61,9 +61,9 @@ export const roleRoutes = [
   }),
   route({
     method: 'GET', path: '/api/roles/:id/applications', scope: 'read:roles', tag, summary: 'List the applications that have a role',
-    params, query: pagination, response: z.array(applicationResponse), status: 200, errors: [404], paginated: true,
+    params, query: pagination.extend(searchQuery.shape), response: z.array(applicationResponse), status: 200, errors: [404], paginated: true,
     handler: async ({ params: p, query }) => {
-      const page = await roles.listRoleApplications(p.id, query);
+      const page = await roles.listRoleApplications(p.id, query, query);
       return { body: page.items.map(toApplicationResponse), total: page.total };
     },
   }),

@@ -85,7 +85,7 @@ function CreateApplication({ open, onClose, onCreated }: { open: boolean; onClos
         await queryClient.invalidateQueries({ queryKey: trpc.applications.pathKey() });
         setName('');
         setDescription('');
-        onCreated(app);
+        onCreated({ ...app, secret: app.secret ?? '' }); // M2M apps always get a default secret
       },
     }),
   );
