@@ -7,6 +7,7 @@ import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client.ts';
 import { env } from '../env.ts';
 import { escapeLikeOnSqlite } from './sqlite-like-escape.ts';
+import { withSearchFunctions } from './sqlite-search-functions.ts';
 
 // Both generated clients have the same models and methods; the SQLite one names the type.
 export type Db = InstanceType<typeof SqliteClient>;
@@ -46,7 +47,7 @@ function connect(url: string): { db: Db; provider: Provider } {
   if (provider === 'sqlite') {
     const path = sqlitePath(url);
     mkdirSync(dirname(path), { recursive: true });
-    const adapter = escapeLikeOnSqlite(new PrismaBetterSqlite3({ url: path, timeout: 5000 }, { timestampFormat: 'unixepoch-ms' }));
+    const adapter = escapeLikeOnSqlite(withSearchFunctions(new PrismaBetterSqlite3({ url: path, timeout: 5000 }, { timestampFormat: 'unixepoch-ms' })));
     return { db: new SqliteClient({ adapter }), provider };
   }
   const adapter = new PrismaPg({ connectionString: url, max: env().pgPoolSize });

@@ -6,15 +6,18 @@ import { epochMs, id, jsonObject } from './common.ts';
 export const USERNAME_PATTERN = /^[A-Z_a-z]\w*$/;
 /** Logto's `emailRegEx` shape (something@host.tld), without spaces. */
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** E.164-ish: an optional `+` then 5 to 15 digits. Stored without the `+`, as Logto stores digits. */
-export const PHONE_PATTERN = /^\+?\d{5,15}$/;
+/** Digits with an optional `+`; the service parses it as an E.164 number (422 `user.invalid_phone` if it is not one). */
+export const PHONE_PATTERN = /^\+?\d{1,20}$/;
 
 export const username = z.string().max(128).regex(USERNAME_PATTERN, 'must start with a letter or _ and contain only letters, digits and _');
 export const primaryEmail = z.string().max(320).regex(EMAIL_PATTERN, 'must be an email address');
-export const primaryPhone = z.string().regex(PHONE_PATTERN, 'must be a phone number: optional + and 5-15 digits').transform((v) => v.replace(/^\+/, ''));
+export const primaryPhone = z.string().regex(PHONE_PATTERN, 'must be a phone number: optional + and digits');
 /** Logto: a URL, or '' to clear. */
 export const avatar = z.union([z.url({ protocol: /^https?$/ }).max(2048), z.literal('')]);
 export const password = z.string().min(1).max(256);
+/** Logto's `UsersPasswordEncryptionMethod`: the digests `POST /users` can import. */
+export const IMPORTED_ALGORITHMS = ['Argon2i', 'Argon2id', 'Argon2d', 'SHA1', 'SHA256', 'MD5', 'Bcrypt', 'Legacy'] as const;
+export type ImportedAlgorithm = (typeof IMPORTED_ALGORITHMS)[number];
 
 const profileString = z.string().max(2048);
 /** OIDC standard claims kept on the user, as Logto's `userProfileGuard`. */
@@ -55,6 +58,9 @@ export const userCreate = z
     name: z.string().max(256),
     avatar: avatar.nullable(),
     password,
+    /** Logto's import: a digest from another system, verified with `passwordAlgorithm` and upgraded at the next check. */
+    passwordDigest: z.string().min(1).max(256),
+    passwordAlgorithm: z.enum(IMPORTED_ALGORITHMS),
     customData: jsonObject,
     profile: userProfile,
   })
@@ -80,6 +86,13 @@ export type UserPatch = z.infer<typeof userPatch>;
 export const customDataBody = z.object({ customData: jsonObject }).strict();
 export const isSuspendedBody = z.object({ isSuspended: z.boolean() }).strict();
 export const passwordBody = z.object({ password }).strict();
+/** Logto's verify: an empty password is 400 `guard.invalid_input`. */
+export const passwordVerifyBody = z.object({ password: z.string().min(1).max(256) }).strict();
+/** GET /users/:userId options (Logto: `'true'` / anything else). */
+export const userGetQuery = z.object({
+  includeSsoIdentities: z.string().max(10).optional(),
+  includePasswordHash: z.string().max(10).optional(),
+});
 export const userIdsBody = z.object({ userIds: z.array(id).min(1).max(1000) }).strict();
 
 export const userResponse = z.object({
@@ -98,6 +111,11 @@ export const userResponse = z.object({
   updatedAt: epochMs,
   isSuspended: z.boolean(),
   hasPassword: z.boolean(),
+  /** Only with `includeSsoIdentities=true`: Sigil has no enterprise SSO, so `[]`. */
+  ssoIdentities: z.array(z.unknown()).optional(),
+  /** Only with `includePasswordHash=true` (callers holding `all`). */
+  passwordDigest: z.string().nullable().optional(),
+  passwordAlgorithm: z.string().nullable().optional(),
 });
 export type UserResponse = z.infer<typeof userResponse>;
 
@@ -111,3 +129,12 @@ export const userListQuery = z.object({
   excludeRoleId: id.optional(),
 });
 export type UserListQuery = z.infer<typeof userListQuery>;
+
+export const userSearchQueryValue = z.union([z.string().max(256), z.array(z.string().max(256)).max(100)]);
+/**
+ * The Management API's GET /users: Logto's advanced search keys (`search`, `search.<field>`, `mode`,
+ * `mode.<field>`, `joint`, `isCaseSensitive`) pass through to the service, which validates them.
+ */
+export const userSearchQuery = z
+  .object({ excludeRoleId: id.optional(), includePasswordHash: z.string().max(10).optional() })
+  .catchall(userSearchQueryValue);

@@ -7,7 +7,7 @@ import type { RoleResponse } from '../schemas/roles.ts';
 import type { UserCreate, UserListQuery, UserPatch, UserProfile, UserResponse } from '../schemas/users.ts';
 import type { Actor } from './actor.ts';
 import { hashPassword, randomId } from './crypto.ts';
-import { isUniqueViolation, notFound, unprocessable } from './errors.ts';
+import { DomainError, isUniqueViolation, notFound, unprocessable } from './errors.ts';
 import { emitDataEvent } from './events/index.ts';
 import { contains, skipTake } from './pages.ts';
 import { assertWithinCaller } from './privilege.ts';
@@ -15,16 +15,20 @@ import { toRoleResponse } from './roles.ts';
 import { revokeUserSignIns } from './sign-in/sessions.ts';
 import { dataChange } from './transaction.ts';
 import { toUserResponse, type UserRow } from './users/response.ts';
+import { assertUserPassword, describeHash, encodeImported } from './users/password.ts';
+import { normalizePhone, phoneSpellings } from './users/phone.ts';
 import { findUserPage, searchTerm, usersInOrder } from './users/search.ts';
+import { parseUserSearch } from './users/search-syntax.ts';
 import { emitRolesUpdated, roleIdsOf } from './users/role-links.ts';
 
 export { toUserResponse, type UserRow } from './users/response.ts';
 
 type Reader = Pick<Tx, 'user'>;
 
+/** Logto answers an unknown user id with 404 `entity.not_found`. */
 async function requireUser(tx: Reader, id: string): Promise<UserRow> {
   const row = await tx.user.findUnique({ where: { id } });
-  if (!row) throw notFound('user', id);
+  if (!row) throw new DomainError('not_found', 'entity.not_found', `The user with id \`${id}\` does not exist.`);
   return row;
 }
 
@@ -53,7 +57,8 @@ async function guardIdentifiers(tx: Tx, ids: Identifiers, exceptUserId?: string)
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE lower("primaryEmail") = lower(${ids.primaryEmail})`;
     if (rows.some((r) => r.id !== exceptUserId)) throw inUse('primaryEmail', ids.primaryEmail);
   }
-  if (ids.primaryPhone && (await tx.user.findFirst({ where: { primaryPhone: ids.primaryPhone, ...other }, select: { id: true } }))) {
+  // `61412345678` and a legacy `610412345678` are the same number.
+  if (ids.primaryPhone && (await tx.user.findFirst({ where: { primaryPhone: { in: phoneSpellings(ids.primaryPhone) }, ...other }, select: { id: true } }))) {
     throw inUse('primaryPhone', ids.primaryPhone);
   }
 }
@@ -72,9 +77,22 @@ function mapUniqueViolation(error: unknown, ids: Identifiers): never {
 
 // ---- CRUD ------------------------------------------------------------------------------------------
 
-export async function createUser(actor: Actor, input: UserCreate, options: { id?: string } = {}): Promise<UserResponse> {
+/** A password, or an imported digest with its algorithm (Logto's rules and codes), or neither. */
+async function initialPasswordHash(input: UserCreate): Promise<string | null> {
+  if (input.password && input.passwordDigest) {
+    throw new DomainError('invalid_input', 'user.password_and_digest', 'Give either password or passwordDigest, not both.', 'passwordDigest');
+  }
+  if (input.passwordDigest && !input.passwordAlgorithm) {
+    throw new DomainError('invalid_input', 'user.password_algorithm_required', 'passwordAlgorithm is required with passwordDigest.', 'passwordAlgorithm');
+  }
+  if (input.passwordDigest && input.passwordAlgorithm) return encodeImported(input.passwordAlgorithm, input.passwordDigest);
   // scrypt is deliberately slow: hash before the transaction so the write lock is held only for the write.
-  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  return input.password ? hashPassword(input.password) : null;
+}
+
+export async function createUser(actor: Actor, raw: UserCreate, options: { id?: string } = {}): Promise<UserResponse> {
+  const input = { ...raw, ...(raw.primaryPhone ? { primaryPhone: normalizePhone(raw.primaryPhone) } : {}) };
+  const passwordHash = await initialPasswordHash(input);
   return dataChange(async (tx) => {
     await guardIdentifiers(tx, input);
     const row = await tx.user
@@ -92,6 +110,12 @@ export async function createUser(actor: Actor, input: UserCreate, options: { id?
         },
       })
       .catch((e) => mapUniqueViolation(e, input));
+    // Logto gives new users the roles marked default (within what the caller may grant).
+    const defaults = await tx.role.findMany({ where: { isDefault: true, type: 'User' }, select: { id: true } });
+    if (defaults.length) {
+      await tx.userRole.createMany({ data: defaults.map((r) => ({ userId: row.id, roleId: r.id })) });
+      await assertWithinCaller(tx, actor, [{ type: 'user', id: row.id }]);
+    }
     const response = toUserResponse(row);
     await emitDataEvent(tx, actor, { event: 'User.Created', entity: 'User', entityId: row.id, after: response, userId: row.id });
     return response;
@@ -103,8 +127,32 @@ export async function listUsers(query: UserListQuery, page: Pagination): Promise
   return { total, items: (await usersInOrder(ids)).map(toUserResponse) };
 }
 
-export async function getUser(id: string): Promise<UserResponse> {
-  return toUserResponse(await requireUser(db(), id));
+/**
+ * The Management API's GET /users: Logto's advanced search syntax over the raw query (400
+ * `request.invalid_input` when malformed), `excludeRoleId`, and `includePasswordHash`.
+ */
+export async function searchUsers(
+  query: Record<string, unknown> & { excludeRoleId?: string },
+  page: Pagination,
+  options: { includePasswordHash?: boolean } = {},
+): Promise<Page<UserResponse>> {
+  const { total, ids } = await findUserPage({ advanced: parseUserSearch(query), excludeRoleId: query.excludeRoleId }, page);
+  const rows = await usersInOrder(ids);
+  return { total, items: rows.map((r) => ({ ...toUserResponse(r), ...(options.includePasswordHash ? describeHash(r.passwordHash) : {}) })) };
+}
+
+export async function getUser(id: string, options: { includeSsoIdentities?: boolean; includePasswordHash?: boolean } = {}): Promise<UserResponse> {
+  const row = await requireUser(db(), id);
+  return {
+    ...toUserResponse(row),
+    ...(options.includeSsoIdentities ? { ssoIdentities: [] } : {}),
+    ...(options.includePasswordHash ? describeHash(row.passwordHash) : {}),
+  };
+}
+
+/** Logto's POST /users/:userId/password/verify: resolves when correct, 422 `session.invalid_credentials` when not. */
+export async function verifyPassword(id: string, password: string): Promise<void> {
+  await assertUserPassword(await requireUser(db(), id), password);
 }
 
 /** One update path for every user mutation: guard, write, emit `event` with before/after. */
@@ -126,8 +174,12 @@ async function changeUser(
 
 /** Logto's PATCH /users/:userId: `null` or '' clears an identifier; customData and profile are replaced. */
 export async function updateUser(actor: Actor, id: string, patch: UserPatch): Promise<UserResponse> {
+  if (Object.values(patch).every((v) => v === undefined)) {
+    throw new DomainError('unprocessable', 'entity.invalid_input', 'The update has no fields to change.');
+  }
   const clear = (v: string | null | undefined) => (v === '' ? null : v);
-  const ids: Identifiers = { username: clear(patch.username), primaryEmail: clear(patch.primaryEmail), primaryPhone: clear(patch.primaryPhone) };
+  const phone = clear(patch.primaryPhone);
+  const ids: Identifiers = { username: clear(patch.username), primaryEmail: clear(patch.primaryEmail), primaryPhone: phone ? normalizePhone(phone) : phone };
   return changeUser(actor, id, 'User.Data.Updated', async (_, tx) => {
     await guardIdentifiers(tx, ids, id);
     return {
@@ -220,25 +272,50 @@ export async function listUserRoles(id: string, page: Pagination, query: { searc
  * Assign `User` roles (Logto's POST /users/:userId/roles). Roles the user already has are skipped, as
  * Logto does; an unknown role is 404 and a MachineToMachine role 422 `user.invalid_role_type`.
  */
-export async function assignUserRoles(actor: Actor, id: string, roleIds: string[]): Promise<void> {
-  await dataChange(async (tx) => {
+export async function assignUserRoles(actor: Actor, id: string, roleIds: string[]): Promise<{ roleIds: string[]; addedRoleIds: string[] }> {
+  return dataChange(async (tx) => {
     await requireUser(tx, id);
     const wanted = [...new Set(roleIds)];
-    const roles = await tx.role.findMany({ where: { id: { in: wanted } } });
-    for (const roleId of wanted) {
-      const role = roles.find((r) => r.id === roleId);
-      if (!role) throw notFound('role', roleId);
-      if (role.type !== 'User') {
-        throw unprocessable('user.invalid_role_type', `Role \`${role.name}\` is a ${role.type} role; users take User roles.`, 'roleIds');
-      }
-    }
+    await requireUserRoles(tx, wanted);
     const before = await roleIdsOf(tx, id);
     const added = wanted.filter((r) => !before.includes(r));
-    if (added.length === 0) return;
-    await tx.userRole.createMany({ data: added.map((roleId) => ({ userId: id, roleId })) });
+    if (added.length > 0) {
+      await tx.userRole.createMany({ data: added.map((roleId) => ({ userId: id, roleId })) });
+      await assertWithinCaller(tx, actor, [{ type: 'user', id }]);
+      await emitRolesUpdated(tx, actor, id, before);
+    }
+    return { roleIds, addedRoleIds: added };
+  });
+}
+
+/** Every id is a `User` role: an unknown one is 404, a MachineToMachine one 422 `user.invalid_role_type`. */
+async function requireUserRoles(tx: Tx, wanted: string[]): Promise<void> {
+  const roles = await tx.role.findMany({ where: { id: { in: wanted } } });
+  for (const roleId of wanted) {
+    const role = roles.find((r) => r.id === roleId);
+    if (!role) throw notFound('role', roleId);
+    if (role.type !== 'User') {
+      throw unprocessable('user.invalid_role_type', `Role \`${role.name}\` is a ${role.type} role; users take User roles.`, 'roleIds');
+    }
+  }
+}
+
+/** Logto's PUT /users/:userId/roles: the user ends up with exactly `roleIds` (an empty list removes all). */
+export async function replaceUserRoles(actor: Actor, id: string, roleIds: string[]): Promise<{ roleIds: string[] }> {
+  const wanted = [...new Set(roleIds)];
+  await dataChange(async (tx) => {
+    await requireUser(tx, id);
+    await requireUserRoles(tx, wanted);
+    const before = await roleIdsOf(tx, id);
+    const added = wanted.filter((r) => !before.includes(r));
+    const removed = before.filter((r) => !wanted.includes(r));
+    if (added.length === 0 && removed.length === 0) return;
+    if (removed.length) await tx.userRole.deleteMany({ where: { userId: id, roleId: { in: removed } } });
+    if (added.length) await tx.userRole.createMany({ data: added.map((roleId) => ({ userId: id, roleId })) });
     await assertWithinCaller(tx, actor, [{ type: 'user', id }]);
     await emitRolesUpdated(tx, actor, id, before);
   });
+  return { roleIds: wanted };
 }
 
 export async function removeUserRole(actor: Actor, id: string, roleId: string): Promise<void> {

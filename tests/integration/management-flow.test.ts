@@ -100,11 +100,11 @@ describe('errors', () => {
     expect(dupRole.body).toEqual({ code: 'role.name_exists', message: expect.any(String), field: 'name' });
   });
 
-  it('404 entity.not_exists_with_id for unknown ids on every kind of entity', async () => {
+  it('404 entity.not_exists_with_id for unknown ids on every kind of entity (users: entity.not_found, as Logto)', async () => {
     for (const path of ['/api/applications/nope', '/api/resources/nope', '/api/roles/nope', '/api/users/nope', '/api/resources/nope/scopes', '/api/roles/nope/users']) {
       const res = await api.get(path);
       expect(res.status, path).toBe(404);
-      expect(res.body.code, path).toBe('entity.not_exists_with_id');
+      expect(res.body.code, path).toBe(path === '/api/users/nope' ? 'entity.not_found' : 'entity.not_exists_with_id');
     }
   });
 

@@ -49,7 +49,7 @@ describe('Management API on next start', () => {
     expect((await api.del(`/api/users/${id}`)).status).toBe(204);
     const gone = await api.get(`/api/users/${id}`);
     expect(gone.status).toBe(404);
-    expect(gone.body).toEqual({ code: 'entity.not_exists_with_id', message: `The user with id \`${id}\` does not exist.` });
+    expect(gone.body).toEqual({ code: 'entity.not_found', message: `The user with id \`${id}\` does not exist.` });
   });
 
   it('answers the REST error contract the same way', async () => {

@@ -2,20 +2,30 @@ import { z } from 'zod';
 import { id, jsonObject, pagination, searchQuery } from '../../schemas/common.ts';
 import { roleIdsBody, roleResponse } from '../../schemas/roles.ts';
 import {
-  customDataBody, isSuspendedBody, passwordBody, userCreate, userListQuery, userPatch, userProfile, userResponse,
+  customDataBody, isSuspendedBody, passwordBody, passwordVerifyBody, userCreate, userGetQuery, userPatch, userProfile, userResponse,
+  userSearchQuery, userSearchQueryValue,
 } from '../../schemas/users.ts';
+import type { Actor } from '../../services/actor.ts';
 import * as users from '../../services/users.ts';
+import { forbidden } from '../../services/errors.ts';
 import { route } from '../route.ts';
 
 const tag = 'Users';
 const params = z.object({ userId: id });
+const yes = (v: string | undefined) => v !== undefined && ['true', '1', 'yes', 'y'].includes(v.toLowerCase());
+/** Password hashes are for callers holding `all` (console administrators included). */
+function passwordHashOption(actor: Actor, value: string | undefined): boolean {
+  if (!yes(value)) return false;
+  if (actor.type === 'application' && !actor.scopes?.has('all')) throw forbidden('auth.forbidden', 'includePasswordHash needs the `all` scope.');
+  return true;
+}
 
 export const userRoutes = [
   route({
-    method: 'GET', path: '/api/users', scope: 'read:users', tag, summary: 'List users (search over id, username, email, phone and name)',
-    query: pagination.extend(userListQuery.shape), response: z.array(userResponse), status: 200, paginated: true,
-    handler: async ({ query }) => {
-      const page = await users.listUsers(query, query);
+    method: 'GET', path: '/api/users', scope: 'read:users', tag, summary: "List users (Logto's search syntax over id, username, email, phone and name)",
+    query: pagination.extend(userSearchQuery.shape).catchall(userSearchQueryValue), response: z.array(userResponse), status: 200, errors: [400, 403], paginated: true,
+    handler: async ({ query, actor }) => {
+      const page = await users.searchUsers(query, query, { includePasswordHash: passwordHashOption(actor, query.includePasswordHash) });
       return { body: page.items, total: page.total };
     },
   }),
@@ -26,8 +36,12 @@ export const userRoutes = [
   }),
   route({
     method: 'GET', path: '/api/users/:userId', scope: 'read:users', tag, summary: 'Get a user',
-    params, response: userResponse, status: 200, errors: [404],
-    handler: async ({ params: p }) => ({ body: await users.getUser(p.userId) }),
+    params, query: userGetQuery, response: userResponse, status: 200, errors: [403, 404],
+    handler: async ({ params: p, query, actor }) => ({
+      body: await users.getUser(p.userId, {
+        includeSsoIdentities: yes(query.includeSsoIdentities), includePasswordHash: passwordHashOption(actor, query.includePasswordHash),
+      }),
+    }),
   }),
   route({
     method: 'PATCH', path: '/api/users/:userId', scope: 'write:users', tag, summary: 'Update a user (null or "" clears an identifier; customData and profile are replaced)',
@@ -65,6 +79,11 @@ export const userRoutes = [
     handler: async ({ params: p, body, actor }) => ({ body: await users.setPassword(actor, p.userId, body.password) }),
   }),
   route({
+    method: 'POST', path: '/api/users/:userId/password/verify', scope: 'write:users', tag, summary: "Check a user's password (204 when correct, 422 when not)",
+    params, body: passwordVerifyBody, status: 204, errors: [400, 404, 422],
+    handler: async ({ params: p, body }) => (await users.verifyPassword(p.userId, body.password), {}),
+  }),
+  route({
     method: 'GET', path: '/api/users/:userId/roles', scope: 'read:users', tag, summary: "List a user's roles",
     params, query: pagination.extend(searchQuery.shape), response: z.array(roleResponse), status: 200, errors: [404], paginated: true,
     handler: async ({ params: p, query }) => {
@@ -74,8 +93,13 @@ export const userRoutes = [
   }),
   route({
     method: 'POST', path: '/api/users/:userId/roles', scope: 'write:users', tag, summary: 'Assign User roles to a user (roles already held are skipped)',
-    params, body: roleIdsBody, status: 201, errors: [400, 404, 422],
-    handler: async ({ params: p, body, actor }) => (await users.assignUserRoles(actor, p.userId, body.roleIds), { status: 201 }),
+    params, body: roleIdsBody, response: z.object({ roleIds: z.array(id), addedRoleIds: z.array(id) }), status: 201, errors: [400, 404, 422],
+    handler: async ({ params: p, body, actor }) => ({ status: 201, body: await users.assignUserRoles(actor, p.userId, body.roleIds) }),
+  }),
+  route({
+    method: 'PUT', path: '/api/users/:userId/roles', scope: 'write:users', tag, summary: "Replace a user's roles (an empty list removes them all)",
+    params, body: z.object({ roleIds: z.array(id).max(1000) }), response: z.object({ roleIds: z.array(id) }), status: 200, errors: [400, 404, 422],
+    handler: async ({ params: p, body, actor }) => ({ body: await users.replaceUserRoles(actor, p.userId, body.roleIds) }),
   }),
   route({
     method: 'DELETE', path: '/api/users/:userId/roles/:roleId', scope: 'write:users', tag, summary: 'Remove a role from a user',

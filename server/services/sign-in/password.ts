@@ -1,7 +1,7 @@
 // Password sign-in's credential check: find the user by username or email and verify the password. An
 // unknown identifier costs the same scrypt work as a known one, so response time tells nothing.
 import { db } from '../../db/index.ts';
-import { DUMMY_PASSWORD_HASH, verifyPassword } from '../crypto.ts';
+import { verifyUserPassword } from '../users/password.ts';
 import type { UserRow } from '../users/response.ts';
 
 /** Username (exact) or email (case-insensitive), as the form's "Username or email" field. */
@@ -18,6 +18,7 @@ export async function findUserByIdentifier(identifier: string): Promise<UserRow 
 /** The user these credentials belong to, or null. Suspension is the caller's decision (after the check). */
 export async function checkPassword(identifier: string, password: string): Promise<UserRow | null> {
   const user = await findUserByIdentifier(identifier);
-  const ok = await verifyPassword(password.slice(0, 256), user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  return user && user.passwordHash && ok ? user : null;
+  // The one user-password check (imported digests included; a match upgrades them to Sigil's hash).
+  const ok = await verifyUserPassword(user, password.slice(0, 256));
+  return user && ok ? user : null;
 }

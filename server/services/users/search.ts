@@ -6,9 +6,15 @@
 import { db, dbProvider } from '../../db/index.ts';
 import { Prisma } from '../../db/generated/sqlite/client.ts';
 import type { Pagination } from '../../schemas/common.ts';
+import { DomainError } from '../errors.ts';
+import { escapeLike } from '../pages.ts';
+import type { SearchMatch, UserSearch } from './search-syntax.ts';
 
 export type UserFilter = {
+  /** The console's search: a case-insensitive substring of any searched field. */
   search?: string;
+  /** The Management API's search: Logto's advanced syntax (search-syntax.ts). */
+  advanced?: UserSearch;
   /** Only users that have this role. */
   roleId?: string;
   /** Leave out users that have this role (Logto's `excludeRoleId`). */
@@ -37,19 +43,61 @@ function where(filter: UserFilter): Prisma.Sql {
       Prisma.sql`${Prisma.raw(position)}(lower(coalesce(u.${Prisma.raw(`"${c}"`)}, '')), lower(${c === 'primaryPhone' ? phone : term})) > 0`);
     parts.push(Prisma.sql`(${Prisma.join(columns, ' OR ')})`);
   }
+  if (filter.advanced) parts.push(advancedCondition(filter.advanced));
   if (filter.roleId) parts.push(Prisma.sql`EXISTS (SELECT 1 FROM "UserRole" r WHERE r."userId" = u."id" AND r."roleId" = ${filter.roleId})`);
   if (filter.excludeRoleId) parts.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM "UserRole" r WHERE r."userId" = u."id" AND r."roleId" = ${filter.excludeRoleId})`);
   return parts.length ? Prisma.sql`WHERE ${Prisma.join(parts, ' AND ')}` : Prisma.empty;
 }
 
+const column = (field: string) => Prisma.raw(`u."${field}"`);
+
+/** One column against one match, with the operator Logto uses; values are always bound parameters. */
+function matchColumn(field: string, { mode, values, substring }: SearchMatch, cs: boolean): Prisma.Sql {
+  const col = column(field);
+  const pg = dbProvider() === 'postgresql';
+  // Phones are stored as digits: a substring search for `+8613...` finds them too.
+  const first = substring ? `%${escapeLike(field === 'primaryPhone' ? values[0]!.replace(/^\+/, '') : values[0]!)}%` : values[0]!;
+  switch (mode) {
+    case 'exact': {
+      const list = Prisma.join([...new Set(values)].map((v) => (cs ? Prisma.sql`${v}` : Prisma.sql`${v.toLowerCase()}`)));
+      return cs ? Prisma.sql`${col} IN (${list})` : Prisma.sql`lower(${col}) IN (${list})`;
+    }
+    case 'like':
+      if (pg) return cs ? Prisma.sql`${col} LIKE ${first}` : Prisma.sql`${col} ILIKE ${first}`;
+      return Prisma.sql`sigil_like(${col}, ${first}, ${cs ? 1 : 0})`;
+    case 'similar_to':
+      return pg ? Prisma.sql`${col} SIMILAR TO ${first}` : Prisma.sql`sigil_similar(${col}, ${first})`;
+    case 'posix':
+      if (pg) return cs ? Prisma.sql`${col} ~ ${first}` : Prisma.sql`${col} ~* ${first}`;
+      return Prisma.sql`sigil_regexp(${col}, ${first}, ${cs ? 1 : 0})`;
+  }
+}
+
+/** Each match is true when any of its fields matches; matches are joined by `joint`, as Logto builds it. */
+function advancedCondition(search: UserSearch): Prisma.Sql {
+  const conditions = search.matches.map((m) => {
+    const fields = m.field ? [m.field] : SEARCHED;
+    return Prisma.sql`(${Prisma.join(fields.map((f) => matchColumn(f, m, search.isCaseSensitive)), ' OR ')})`;
+  });
+  return Prisma.sql`(${Prisma.join(conditions, search.joint === 'and' ? ' AND ' : ' OR ')})`;
+}
+
 /** Newest first, as Logto lists users. */
 export async function findUserPage(filter: UserFilter, page: Pagination): Promise<{ total: number; ids: string[] }> {
   const condition = where(filter);
-  const [[count], rows] = await Promise.all([
-    db().$queryRaw<{ n: number | bigint }[]>`SELECT count(*) AS n FROM "User" u ${condition}`,
-    db().$queryRaw<{ id: string }[]>`SELECT u."id" FROM "User" u ${condition} ORDER BY u."createdAt" DESC, u."id" ASC LIMIT ${page.page_size} OFFSET ${(page.page - 1) * page.page_size}`,
-  ]);
-  return { total: Number(count?.n ?? 0), ids: rows.map((r) => r.id) };
+  try {
+    const [[count], rows] = await Promise.all([
+      db().$queryRaw<{ n: number | bigint }[]>`SELECT count(*) AS n FROM "User" u ${condition}`,
+      db().$queryRaw<{ id: string }[]>`SELECT u."id" FROM "User" u ${condition} ORDER BY u."createdAt" DESC, u."id" ASC LIMIT ${page.page_size} OFFSET ${(page.page - 1) * page.page_size}`,
+    ]);
+    return { total: Number(count?.n ?? 0), ids: rows.map((r) => r.id) };
+  } catch (error) {
+    // A pattern JavaScript accepts can still be one PostgreSQL's regex or SIMILAR TO engine refuses.
+    if (filter.advanced?.matches.some((m) => m.mode === 'posix' || m.mode === 'similar_to')) {
+      throw new DomainError('invalid_input', 'request.invalid_input', 'A search pattern is not valid for the database.', 'search');
+    }
+    throw error;
+  }
 }
 
 /** The rows of `ids`, in that order. */
