@@ -3,6 +3,9 @@ import { applicationRoutes } from './applications.ts';
 import { hookRoutes } from './hooks.ts';
 import { jwtCustomizerRoutes } from './jwt-customizer.ts';
 import { logRoutes } from './logs.ts';
+import { organizationMemberRoutes } from './organization-members.ts';
+import { organizationTemplateRoutes } from './organization-template.ts';
+import { organizationRoutes } from './organizations.ts';
 import { resourceRoutes } from './resources.ts';
 import { roleRoutes } from './roles.ts';
 import { signingKeyRoutes } from './signing-keys.ts';
@@ -10,4 +13,4 @@ import { subjectTokenRoutes } from './subject-tokens.ts';
 import { userRoutes } from './users.ts';
 
 /** Every Management API route. The OpenAPI document is generated from this list. */
-export const ROUTES: Route[] = [...applicationRoutes, ...resourceRoutes, ...roleRoutes, ...userRoutes, ...signingKeyRoutes, ...subjectTokenRoutes, ...logRoutes, ...hookRoutes, ...jwtCustomizerRoutes] as Route[];
+export const ROUTES: Route[] = [...applicationRoutes, ...resourceRoutes, ...roleRoutes, ...userRoutes, ...signingKeyRoutes, ...subjectTokenRoutes, ...logRoutes, ...hookRoutes, ...jwtCustomizerRoutes, ...organizationRoutes, ...organizationMemberRoutes, ...organizationTemplateRoutes] as Route[];
