@@ -243,4 +243,13 @@ export const CLASSIFICATION: Record<string, Classification> = {
   'POST /api/organization-roles/:id/resource-scopes': { grantsNothing: 'Management API scopes are refused (422, tested in organizations-template.test.ts)' },
   'PUT /api/organization-roles/:id/resource-scopes': { grantsNothing: 'Management API scopes are refused (422, tested in organizations-template.test.ts)' },
   'DELETE /api/organization-roles/:id/resource-scopes/:scopeId': { grantsNothing: 'removes a scope from an organization role' },
+  'POST /api/organizations/:id/jit/email-domains': { grantsNothing: 'which email domains join an organization; organization roles carry no Management API scope' },
+  'PUT /api/organizations/:id/jit/email-domains': { grantsNothing: 'which email domains join an organization; organization roles carry no Management API scope' },
+  'DELETE /api/organizations/:id/jit/email-domains/:emailDomain': { grantsNothing: 'removes a JIT email domain' },
+  'POST /api/organizations/:id/jit/roles': { grantsNothing: 'organization roles carry no Management API scope (an organization role refuses them with 422), so a membership or member role reaches no Management API scope' },
+  'PUT /api/organizations/:id/jit/roles': { grantsNothing: 'organization roles carry no Management API scope (an organization role refuses them with 422), so a membership or member role reaches no Management API scope' },
+  'DELETE /api/organizations/:id/jit/roles/:organizationRoleId': { grantsNothing: 'removes a JIT role' },
+  'POST /api/organization-invitations': { grantsNothing: 'organization roles carry no Management API scope (an organization role refuses them with 422), so a membership or member role reaches no Management API scope' },
+  'DELETE /api/organization-invitations/:id': { grantsNothing: 'removes an invitation' },
+  'PUT /api/organization-invitations/:id/status': { grantsNothing: 'organization roles carry no Management API scope (an organization role refuses them with 422), so a membership or member role reaches no Management API scope' },
 };

@@ -3,6 +3,8 @@ import { applicationRoutes } from './applications.ts';
 import { hookRoutes } from './hooks.ts';
 import { jwtCustomizerRoutes } from './jwt-customizer.ts';
 import { logRoutes } from './logs.ts';
+import { organizationInvitationRoutes } from './organization-invitations.ts';
+import { organizationJitRoutes } from './organization-jit.ts';
 import { organizationMemberRoutes } from './organization-members.ts';
 import { organizationTemplateRoutes } from './organization-template.ts';
 import { organizationRoutes } from './organizations.ts';
@@ -13,4 +15,4 @@ import { subjectTokenRoutes } from './subject-tokens.ts';
 import { userRoutes } from './users.ts';
 
 /** Every Management API route. The OpenAPI document is generated from this list. */
-export const ROUTES: Route[] = [...applicationRoutes, ...resourceRoutes, ...roleRoutes, ...userRoutes, ...signingKeyRoutes, ...subjectTokenRoutes, ...logRoutes, ...hookRoutes, ...jwtCustomizerRoutes, ...organizationRoutes, ...organizationMemberRoutes, ...organizationTemplateRoutes] as Route[];
+export const ROUTES: Route[] = [...applicationRoutes, ...resourceRoutes, ...roleRoutes, ...userRoutes, ...signingKeyRoutes, ...subjectTokenRoutes, ...logRoutes, ...hookRoutes, ...jwtCustomizerRoutes, ...organizationRoutes, ...organizationMemberRoutes, ...organizationTemplateRoutes, ...organizationJitRoutes, ...organizationInvitationRoutes] as Route[];

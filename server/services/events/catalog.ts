@@ -44,6 +44,7 @@ export const HOOK_EVENTS = {
   'OrganizationScope.Deleted': 'An organization scope was deleted.',
   'OrganizationScope.Data.Updated': "An organization scope's name or description changed.",
   'OrganizationInvitation.Created': 'An invitation to an organization was created (invitee, inviter, organization and roles: what a mail sender needs).',
+  'OrganizationInvitation.Deleted': 'An organization invitation was deleted.',
   'OrganizationInvitation.Status.Updated': "An organization invitation was accepted or revoked.",
   'Token.Issued': 'An access token was issued at /oidc/token (any grant).',
   'Token.IssuanceFailed': 'A token request was refused (bad credentials, scope, resource, denied by a claims script).',
