@@ -250,6 +250,7 @@ export const CLASSIFICATION: Record<string, Classification> = {
   'PUT /api/organizations/:id/jit/roles': { grantsNothing: 'organization roles carry no Management API scope (an organization role refuses them with 422), so a membership or member role reaches no Management API scope' },
   'DELETE /api/organizations/:id/jit/roles/:organizationRoleId': { grantsNothing: 'removes a JIT role' },
   'POST /api/organization-invitations': { grantsNothing: 'organization roles carry no Management API scope (an organization role refuses them with 422), so a membership or member role reaches no Management API scope' },
+  'POST /api/organization-invitations/:id/message': { grantsNothing: 'Sigil sends no mail: always 501' },
   'DELETE /api/organization-invitations/:id': { grantsNothing: 'removes an invitation' },
   'PUT /api/organization-invitations/:id/status': { grantsNothing: 'organization roles carry no Management API scope (an organization role refuses them with 422), so a membership or member role reaches no Management API scope' },
 };

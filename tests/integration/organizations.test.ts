@@ -181,6 +181,8 @@ describe('memberships', () => {
     const unknown = await api.post(`/api/organizations/${o.id}/users/${u.id}/roles`, { organizationRoleNames: ['no-such-role'] });
     expect(unknown).toMatchObject({ status: 422, body: { code: 'organization.role_names_not_found' } });
     expect((await api.get(`/api/organizations/${o.id}/users/${u.id}/roles`)).body).toEqual([]);
+    const noLink = await api.del(`/api/organizations/${o.id}/users/${u.id}/roles/${m2m.id}`);
+    expect(noLink).toMatchObject({ status: 404, body: { code: 'entity.not_found' } });
     expect((await api.del(`/api/organizations/nope/users/${u.id}`)).status).toBe(404);
   });
 

@@ -16,6 +16,10 @@ export const missingRelation = (entity: string, id: string, field: string) =>
 export const roleTypeMismatch = (roleId: string, expected: string, field: string) =>
   unprocessable('entity.db_constraint_violated', `Organization role \`${roleId}\` is not a ${expected} role.`, field);
 
+/** Logto's answer to removing a relation that is not there: 404 `entity.not_found`. */
+export const missingLink = (what: string, id: string) =>
+  new DomainError('not_found', 'entity.not_found', `The ${what} \`${id}\` does not exist.`);
+
 export const requireMembership = () =>
   unprocessable('organization.require_membership', 'The member must belong to the organization first.');
 

@@ -22,14 +22,15 @@ function statusOf(row: { status: string; expiresAt: Date }, now = Date.now()): I
   return row.status === 'Pending' && row.expiresAt.getTime() <= now ? 'Expired' : (row.status as InvitationResponse['status']);
 }
 
-function toInvitationResponse(row: NonNullable<InvitationRow>): InvitationResponse {
+/** `now`: the moment the status is read at (creation answers with the status it created). */
+function toInvitationResponse(row: NonNullable<InvitationRow>, now = Date.now()): InvitationResponse {
   return {
     id: row.id,
     inviterId: row.inviterId,
     invitee: row.invitee,
     acceptedUserId: row.acceptedUserId,
     organizationId: row.organizationId,
-    status: statusOf(row),
+    status: statusOf(row, now),
     createdAt: row.createdAt.getTime(),
     updatedAt: row.updatedAt.getTime(),
     expiresAt: row.expiresAt.getTime(),
@@ -47,7 +48,8 @@ const invalidRequest = (status: 'invalid_input' | 'unprocessable', message: stri
   new DomainError(status, 'request.invalid_input', message, field);
 
 export async function createInvitation(actor: Actor, input: InvitationCreate): Promise<InvitationResponse> {
-  if (input.expiresAt <= Date.now()) throw invalidRequest('invalid_input', 'The value of `expiresAt` must be in the future.', 'expiresAt');
+  const now = Date.now();
+  if (input.expiresAt <= now) throw invalidRequest('invalid_input', 'The value of `expiresAt` must be in the future.', 'expiresAt');
   return dataChange(async (tx) => {
     const organization = await tx.organization.findUnique({ where: { id: input.organizationId } });
     if (!organization) throw missingRelation('organization', input.organizationId, 'organizationId');
@@ -73,7 +75,7 @@ export async function createInvitation(actor: Actor, input: InvitationCreate): P
       data: { id, inviterId: input.inviterId ?? null, invitee: input.invitee, organizationId: input.organizationId, status: 'Pending', expiresAt: new Date(input.expiresAt) },
     });
     if (roleIds.length) await tx.organizationInvitationRole.createMany({ data: roleIds.map((roleId) => ({ invitationId: id, roleId })) });
-    const response = toInvitationResponse((await findInvitation(tx, id))!);
+    const response = toInvitationResponse((await findInvitation(tx, id))!, now);
     await emitDataEvent(tx, actor, {
       event: 'OrganizationInvitation.Created', entity: 'OrganizationInvitation', entityId: id, after: response,
       data: { ...response, organization: { id: organization.id, name: organization.name }, messagePayload: input.messagePayload || null },

@@ -3,10 +3,10 @@
 import { db, type Tx } from '../../db/index.ts';
 import type { OptionalPagination } from '../../schemas/organizations.ts';
 import type { Actor } from '../actor.ts';
-import { DomainError, notFound } from '../errors.ts';
+import { DomainError } from '../errors.ts';
 import { emitDataEvent } from '../events/index.ts';
 import { dataChange } from '../transaction.ts';
-import { dedupe, firstMissing, missingRelation, optionalSkipTake, requireOrganization } from './common.ts';
+import { dedupe, firstMissing, missingLink, missingRelation, optionalSkipTake, requireOrganization } from './common.ts';
 import { toOrganizationRoleResponse } from './roles.ts';
 
 const read = () => db() as unknown as Tx;
@@ -50,7 +50,7 @@ export async function replaceEmailDomains(actor: Actor, organizationId: string, 
 export async function removeEmailDomain(actor: Actor, organizationId: string, emailDomain: string) {
   await dataChange(async (tx) => {
     const removed = await tx.organizationJitEmailDomain.deleteMany({ where: { organizationId, emailDomain: emailDomain.toLowerCase() } });
-    if (removed.count === 0) throw notFound('organization email domain', emailDomain);
+    if (removed.count === 0) throw missingLink('organization email domain', emailDomain);
     await emitJit(tx, actor, organizationId, { removedEmailDomains: [emailDomain] });
   });
 }
@@ -96,7 +96,7 @@ export async function replaceJitRoles(actor: Actor, organizationId: string, role
 export async function removeJitRole(actor: Actor, organizationId: string, roleId: string) {
   await dataChange(async (tx) => {
     const removed = await tx.organizationJitRole.deleteMany({ where: { organizationId, roleId } });
-    if (removed.count === 0) throw notFound('organization JIT role', roleId);
+    if (removed.count === 0) throw missingLink('organization JIT role', roleId);
     await emitJit(tx, actor, organizationId, { removedOrganizationRoleIds: [roleId] });
   });
 }

@@ -5,10 +5,10 @@
 import { db, type Tx } from '../../db/index.ts';
 import type { MemberRolesBody } from '../../schemas/organizations.ts';
 import type { Actor } from '../actor.ts';
-import { notFound, unprocessable } from '../errors.ts';
+import { unprocessable } from '../errors.ts';
 import { emitDataEvent } from '../events/index.ts';
 import { dataChange } from '../transaction.ts';
-import { dedupe, firstMissing, missingRelation, requireMembership, roleTypeMismatch } from './common.ts';
+import { dedupe, firstMissing, missingLink, missingRelation, requireMembership, roleTypeMismatch } from './common.ts';
 
 export type MemberKind = 'user' | 'application';
 
@@ -99,7 +99,7 @@ export async function replaceMembers(actor: Actor, kind: MemberKind, organizatio
 
 export async function removeMember(actor: Actor, kind: MemberKind, organizationId: string, memberId: string): Promise<void> {
   await dataChange(async (tx) => {
-    if (!(await isMember(tx, kind, organizationId, memberId))) throw notFound(`organization ${kind}`, memberId);
+    if (!(await isMember(tx, kind, organizationId, memberId))) throw missingLink(`organization ${kind}`, memberId);
     await deleteMembers(tx, kind, organizationId, [memberId]);
     await emitMembership(tx, actor, kind, organizationId, [], [memberId]);
   });
@@ -181,7 +181,7 @@ export async function replaceMemberRoles(actor: Actor, kind: MemberKind, organiz
 export async function removeMemberRole(actor: Actor, kind: MemberKind, organizationId: string, memberId: string, roleId: string): Promise<void> {
   await dataChange(async (tx) => {
     await assertMember(kind, organizationId, memberId, tx);
-    if (!(await roleIdsOfMember(tx, kind, organizationId, memberId)).includes(roleId)) throw notFound(`organization ${kind} role`, roleId);
+    if (!(await roleIdsOfMember(tx, kind, organizationId, memberId)).includes(roleId)) throw missingLink(`organization ${kind} role`, roleId);
     await unlinkRoles(tx, kind, organizationId, memberId, [roleId]);
     await emitRoles(tx, actor, kind, organizationId, memberId, [], [roleId]);
   });

@@ -3,12 +3,11 @@
 import { db, dbProvider, type Tx } from '../../db/index.ts';
 import type { OptionalPagination } from '../../schemas/organizations.ts';
 import type { Actor } from '../actor.ts';
-import { notFound } from '../errors.ts';
 import { emitDataEvent } from '../events/index.ts';
 import { contains } from '../pages.ts';
 import { toScopeResponse } from '../resources.ts';
 import { dataChange } from '../transaction.ts';
-import { dedupe, optionalSkipTake } from './common.ts';
+import { dedupe, missingLink, optionalSkipTake } from './common.ts';
 import { requireOrganizationRole, requireOrganizationScopes, requireResourceScopes } from './roles.ts';
 import { toOrganizationScopeResponse } from './scopes.ts';
 
@@ -101,7 +100,7 @@ export async function replaceRoleScopes(actor: Actor, kind: ScopeKind, roleId: s
 export async function removeRoleScope(actor: Actor, kind: ScopeKind, roleId: string, scopeId: string): Promise<void> {
   await dataChange(async (tx) => {
     await requireOrganizationRole(tx, roleId);
-    if (!(await links(tx, kind, roleId)).includes(scopeId)) throw notFound(kind === 'organization' ? 'organization role scope' : 'organization role resource scope', scopeId);
+    if (!(await links(tx, kind, roleId)).includes(scopeId)) throw missingLink(kind === 'organization' ? 'organization role scope' : 'organization role resource scope', scopeId);
     await unlink(tx, kind, roleId, [scopeId]);
     await emit(tx, actor, roleId, kind, [], [scopeId]);
   });
