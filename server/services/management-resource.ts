@@ -21,6 +21,8 @@ export const MANAGEMENT_SCOPES = {
   'write:hooks': 'Create, update, test and delete webhooks; redeliver events.',
   'read:configs': 'Read custom JWT scripts and signing keys (never key material).',
   'write:configs': 'Change custom JWT scripts and rotate or delete signing keys.',
+  'read:organizations': 'Read organizations, their members, applications, invitations, and organization roles and scopes.',
+  'write:organizations': 'Create, update and delete organizations, memberships, invitations, and organization roles and scopes.',
   'create:subject-tokens': 'Issue subject tokens to impersonate users (RFC 8693).',
 } as const;
 

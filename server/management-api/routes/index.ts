@@ -4,6 +4,11 @@ import { connectorRoutes } from './connectors.ts';
 import { hookRoutes } from './hooks.ts';
 import { jwtCustomizerRoutes } from './jwt-customizer.ts';
 import { logRoutes } from './logs.ts';
+import { organizationInvitationRoutes } from './organization-invitations.ts';
+import { organizationJitRoutes } from './organization-jit.ts';
+import { organizationMemberRoutes } from './organization-members.ts';
+import { organizationTemplateRoutes } from './organization-template.ts';
+import { organizationRoutes } from './organizations.ts';
 import { resourceRoutes } from './resources.ts';
 import { roleRoutes } from './roles.ts';
 import { signingKeyRoutes } from './signing-keys.ts';
@@ -11,4 +16,4 @@ import { subjectTokenRoutes } from './subject-tokens.ts';
 import { userRoutes } from './users.ts';
 
 /** Every Management API route. The OpenAPI document is generated from this list. */
-export const ROUTES: Route[] = [...applicationRoutes, ...resourceRoutes, ...roleRoutes, ...userRoutes, ...signingKeyRoutes, ...subjectTokenRoutes, ...logRoutes, ...hookRoutes, ...jwtCustomizerRoutes, ...connectorRoutes] as Route[];
+export const ROUTES: Route[] = [...applicationRoutes, ...resourceRoutes, ...roleRoutes, ...userRoutes, ...signingKeyRoutes, ...subjectTokenRoutes, ...logRoutes, ...hookRoutes, ...jwtCustomizerRoutes, ...connectorRoutes, ...organizationRoutes, ...organizationMemberRoutes, ...organizationTemplateRoutes, ...organizationJitRoutes, ...organizationInvitationRoutes] as Route[];

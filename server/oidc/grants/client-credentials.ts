@@ -6,7 +6,9 @@
 import { draftToken, issueAccessToken } from '../../services/tokens/issue.ts';
 import { clientCredentialsContext } from '../../services/jwt-customizer/index.ts';
 import { UnauthorizedClient } from '../errors.ts';
+import type { OAuthResource } from '../../services/clients.ts';
 import { customClaims } from './custom-claims.ts';
+import { organizationGrant, organizationIdOf } from './organization.ts';
 import { requestedScopes, resolveResource } from './resource.ts';
 import type { Grant } from './types.ts';
 
@@ -17,12 +19,25 @@ export const clientCredentials: Grant = {
     if (client.type !== 'MachineToMachine') {
       throw new UnauthorizedClient('only machine-to-machine applications may use the client_credentials grant');
     }
-    const resource = await resolveResource(form);
+    const organizationId = organizationIdOf(form.get('organization_id'));
+    let resource: OAuthResource;
+    let scopes: string[];
+    let tokenOrganization: string | undefined;
+    if (organizationId) {
+      // An organization token (with `resource`, for that resource within the organization).
+      audit.organizationId = organizationId;
+      const org = await organizationGrant('application', organizationId, client.id, requestedScopes(form), form.all('resource').length ? await resolveResource(form) : undefined);
+      ({ resource, scopes } = org);
+      tokenOrganization = org.organizationId;
+    } else {
+      resource = await resolveResource(form);
+      const granted = client.grantedScopes.get(resource.indicator);
+      scopes = requestedScopes(form).filter((s) => granted?.has(s));
+    }
     audit.resource = resource.indicator;
-    const granted = client.grantedScopes.get(resource.indicator);
-    const scopes = requestedScopes(form).filter((s) => granted?.has(s));
     audit.scope = scopes.join(' ');
-    const draft = draftToken({ clientId: client.id, subject: client.id, resource, scopes });
+    // organization_id is a reserved claim of the draft: no claims script can change it.
+    const draft = draftToken({ clientId: client.id, subject: client.id, resource, scopes, organizationId: tokenOrganization });
     const claims = resource.isBuiltIn ? undefined : await customClaims('client-credentials', {
       draft,
       context: () => clientCredentialsContext(client),

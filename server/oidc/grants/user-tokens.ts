@@ -11,8 +11,11 @@ import { userClaimsContext, userScopesOn, type ImpersonatedUser } from '../../se
 import { isOidcScope } from '../../services/sign-in/user-claims.ts';
 import { issueIdToken } from '../../services/tokens/id-token.ts';
 import { draftToken, issueAccessToken, issueUserinfoToken, type TokenDraft, type TokenLinks } from '../../services/tokens/issue.ts';
-import { InvalidRequest, InvalidTarget } from '../errors.ts';
+import { InsufficientScope, InvalidRequest, InvalidTarget } from '../errors.ts';
 import { customClaims } from './custom-claims.ts';
+import { organizationGrant, organizationIdOf } from './organization.ts';
+
+const ORGANIZATIONS_SCOPE = 'urn:logto:scope:organizations';
 import type { GrantContext, TokenResponseBody } from './types.ts';
 
 export type Authorization = {
@@ -45,10 +48,11 @@ async function requestedResource(ctx: GrantContext, authorized: string[]): Promi
 }
 
 export async function planUserTokens(ctx: GrantContext, authorization: Authorization): Promise<Plan> {
-  if (ctx.form.get('organization_id') !== undefined) throw new InvalidRequest('organization tokens are not supported');
   const { user, links, scopes } = authorization;
   ctx.audit.userId = user.id;
   ctx.audit.grantId = links.grantId;
+  const organizationId = organizationIdOf(ctx.form.get('organization_id'));
+  if (organizationId) return planOrganizationToken(ctx, authorization, organizationId);
   const resource = await requestedResource(ctx, authorization.resources);
   if (!resource) {
     ctx.audit.scope = scopes.filter(isOidcScope).join(' ');
@@ -102,4 +106,24 @@ export async function issuePlanned(ctx: GrantContext, plan: Plan, refreshToken?:
       token_type: 'Bearer',
     },
   };
+}
+
+/** An organization token from a user's grant (Logto: the refresh grant only, with the organizations scope). */
+async function planOrganizationToken(ctx: GrantContext, authorization: Authorization, organizationId: string): Promise<Plan> {
+  const { user, links, scopes } = authorization;
+  if (authorization.gty !== 'refresh_token') throw new InvalidRequest('organization_id is accepted with the refresh_token grant only');
+  if (!scopes.includes(ORGANIZATIONS_SCOPE)) throw new InsufficientScope(`the ${ORGANIZATIONS_SCOPE} scope was not granted`);
+  ctx.audit.organizationId = organizationId;
+  const target = await requestedResource(ctx, authorization.resources);
+  const org = await organizationGrant('user', organizationId, user.id, target ? scopes : 'all-held', target);
+  ctx.audit.resource = org.resource.indicator;
+  const draft = draftToken({ clientId: ctx.client.id, subject: user.id, resource: org.resource, scopes: org.scopes, organizationId: org.organizationId });
+  ctx.audit.scope = draft.scope.join(' ');
+  const claims = await customClaims('access-token', {
+    draft,
+    context: () => ({ user: userClaimsContext(user), application: applicationContext(ctx.client) }),
+    grant: { gty: authorization.gty, grantId: links.grantId },
+    request: { ip: ctx.req.ip, userAgent: ctx.req.header('user-agent')?.slice(0, 512) },
+  }, ctx.audit);
+  return { authorization, resource: { resource: org.resource, draft, claims } };
 }

@@ -15,7 +15,7 @@ export { onConfigCommitted, onOutboxCommitted } from './signal.ts';
 export type DataEvent = {
   /** Logto's names where they exist, e.g. `Role.Created`, `User.Data.Updated` (see HOOK_EVENTS). */
   event: string;
-  entity: 'Application' | 'Resource' | 'Scope' | 'Role' | 'User' | 'SigningKey' | 'Hook' | 'JwtCustomizer' | 'SubjectToken';
+  entity: 'Application' | 'Resource' | 'Scope' | 'Role' | 'User' | 'SigningKey' | 'Hook' | 'JwtCustomizer' | 'SubjectToken' | 'Organization' | 'OrganizationRole' | 'OrganizationScope' | 'OrganizationInvitation';
   entityId: string;
   before?: unknown;
   after?: unknown;

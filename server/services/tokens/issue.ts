@@ -19,9 +19,11 @@ export type TokenDraft = {
   iat: number;
   exp: number;
   act?: Record<string, unknown>;
+  /** A resource token issued within an organization (Logto's RFC 0006). */
+  organization_id?: string;
 };
 
-export function draftToken(input: { clientId: string; subject: string; resource: OAuthResource; scopes: string[]; act?: Record<string, unknown>; now?: number }): TokenDraft {
+export function draftToken(input: { clientId: string; subject: string; resource: OAuthResource; scopes: string[]; act?: Record<string, unknown>; organizationId?: string; now?: number }): TokenDraft {
   const iat = Math.floor((input.now ?? Date.now()) / 1000);
   return {
     // Time-ordered: an opaque token's row id is its jti (see crypto.ts); ~62 random bits keep it unique.
@@ -34,6 +36,7 @@ export function draftToken(input: { clientId: string; subject: string; resource:
     iat,
     exp: iat + input.resource.accessTokenTtl,
     ...(input.act ? { act: input.act } : {}),
+    ...(input.organizationId ? { organization_id: input.organizationId } : {}),
   };
 }
 
@@ -49,6 +52,7 @@ export function reservedClaims(d: TokenDraft): Record<string, unknown> {
     iss: d.iss,
     aud: d.aud,
     ...(d.act ? { act: d.act } : {}),
+    ...(d.organization_id ? { organization_id: d.organization_id } : {}),
   };
 }
 
