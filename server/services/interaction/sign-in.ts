@@ -83,7 +83,7 @@ export async function register(uid: string, credentials: Credentials, meta: Requ
 }
 
 /** The new session, the interaction's login, the audit record and the hook deliveries: one transaction. */
-async function startSession(view: InteractionView, user: UserRow, meta: RequestMeta, event: 'PostSignIn' | 'PostRegister'): Promise<NewSession | null> {
+export async function startSession(view: InteractionView, user: UserRow, meta: RequestMeta, event: 'PostSignIn' | 'PostRegister'): Promise<NewSession | null> {
   const session = await dataChange(async (tx) => {
     const created = await createSession(tx, { userId: user.id, ip: meta.ip, userAgent: meta.userAgent });
     if (!(await recordLogin(tx, view.id, { userId: user.id, sessionId: created.id, authTime: created.authTime }))) return null;
