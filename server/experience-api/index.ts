@@ -21,12 +21,20 @@ function readBody(req: ProtocolRequest): unknown {
   if (!req.body) return {};
   const type = req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') throw new ExperienceError(415, 'guard.invalid_content_type', 'The request body must be application/json.');
+  let body: unknown;
   try {
-    return JSON.parse(req.body);
+    body = JSON.parse(req.body);
   } catch {
     throw new ExperienceError(400, 'guard.invalid_input', 'The request body is not valid JSON.');
   }
+  // PostgreSQL text cannot hold U+0000: refuse it here rather than fail in the database.
+  if (hasNul(body)) throw new ExperienceError(400, 'guard.invalid_input', 'Invalid body: must not contain the NUL character');
+  return body;
 }
+
+const hasNul = (value: unknown): boolean =>
+  typeof value === 'string' ? value.includes('\u0000')
+    : value && typeof value === 'object' ? Object.entries(value).some(([k, v]) => k.includes('\u0000') || hasNul(v)) : false;
 
 function sameOrigin(req: ProtocolRequest): boolean {
   const origin = req.header('origin');
