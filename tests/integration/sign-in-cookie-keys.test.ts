@@ -54,10 +54,17 @@ describe('session cookie keys', () => {
     expect(rotated.body).toHaveLength(2);
     expect(rotated.body[1].id).toBe(first!.id);
     expect(rotated.body[0].id).not.toBe(first!.id);
+    const oldSignature = jar.cookies.get('_session.sig')!;
+    // The previous key still verifies; the answer re-signs the cookie under the new key.
     expect(await signedIn()).toBe(true);
+    const newSignature = jar.cookies.get('_session.sig')!;
+    expect(newSignature).not.toBe(oldSignature);
 
     expect((await f.api.del(`/api/configs/oidc/cookie-keys/${first!.id}`)).status).toBe(204);
+    jar.cookies.set('_session.sig', oldSignature);
     expect(await signedIn()).toBe(false);
+    jar.cookies.set('_session.sig', newSignature);
+    expect(await signedIn()).toBe(true);
     expect(await f.api.del(`/api/configs/oidc/cookie-keys/${first!.id}`)).toMatchObject({ status: 404, body: { code: 'oidc.key_not_found' } });
     expect(await f.api.post('/api/configs/oidc/cookie-keys/rotate', { rotationGracePeriod: 5 })).toMatchObject({ status: 400 });
   });
