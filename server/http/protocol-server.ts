@@ -3,6 +3,7 @@
 // console process. Nothing here renders pages.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { log } from '../log.ts';
+import { handleExperienceApi, isExperienceApiPath } from '../experience-api/index.ts';
 import { handleManagementApi, MAX_API_BODY_BYTES } from '../management-api/index.ts';
 import { isManagementApiPath } from '../management-api/paths.ts';
 import { handleOidc, isOidcPath } from '../oidc/router.ts';
@@ -26,6 +27,7 @@ export function createProtocolServer(forward: Forward): Server {
     if (!target.startsWith('/')) return send(res, badRequest('the request target must be a path'));
     const path = target.split('?', 1)[0]!;
     if (isOidcPath(path)) serve(req, res, handleOidc, MAX_BODY_BYTES);
+    else if (isExperienceApiPath(path)) serve(req, res, handleExperienceApi, MAX_BODY_BYTES);
     else if (isManagementApiPath(path)) serve(req, res, handleManagementApi, MAX_API_BODY_BYTES);
     else forward(req, res, clientIp((name) => headerOf(req, name), req.socket.remoteAddress));
   });

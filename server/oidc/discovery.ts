@@ -1,14 +1,20 @@
 // OIDC Discovery and RFC 8414 metadata. Lists only what Sigil implements.
 import { env } from '../env.ts';
 import { OIDC_SCOPES, SUPPORTED_CLAIMS } from '../services/sign-in/user-claims.ts';
+import { resolvedKeySet } from '../services/signing-keys/key-set.ts';
 import { GRANTS } from './grants/index.ts';
 import { json, type ProtocolResponse } from '../http/envelope.ts';
 
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
-/** Every JWS algorithm a Sigil signing key can have (the operator picks one at rotation). */
-const SIGNING_ALGS = ['ES256', 'ES384', 'RS256', 'EdDSA'];
+/**
+ * The algorithms of the keys an ID token may be signed with now or during the rotation grace window
+ * (Next, Current and Previous keys), so an RP that pins algorithms accepts every token it can meet.
+ */
+async function signingAlgs(): Promise<string[]> {
+  return [...new Set((await resolvedKeySet()).map((k) => k.alg))].sort();
+}
 
-export function metadata() {
+export async function metadata() {
   const { issuer } = env();
   return {
     issuer,
@@ -26,7 +32,7 @@ export function metadata() {
     scopes_supported: [...OIDC_SCOPES],
     claims_supported: SUPPORTED_CLAIMS,
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: SIGNING_ALGS,
+    id_token_signing_alg_values_supported: await signingAlgs(),
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     authorization_response_iss_parameter_supported: true,
     claims_parameter_supported: false,
@@ -41,5 +47,5 @@ export function metadata() {
 }
 
 export async function discoveryEndpoint(): Promise<ProtocolResponse> {
-  return json(200, metadata(), { 'cache-control': 'public, max-age=300', 'access-control-allow-origin': '*' });
+  return json(200, await metadata(), { 'cache-control': 'public, max-age=300', 'access-control-allow-origin': '*' });
 }

@@ -1,4 +1,5 @@
 // Applications, their secrets and their role assignments.
+import { checkDeviceFlowOnCreate, checkDeviceFlowOnPatch } from './sign-in/device-flow.ts';
 import { db, dbProvider, type Tx } from '../db/index.ts';
 import type {
   ApplicationCreate,
@@ -47,6 +48,7 @@ export async function createApplication(
   if (input.isThirdParty && !INTERACTIVE_TYPES.has(input.type)) {
     throw new DomainError('invalid_input', 'application.invalid_third_party_application_type', 'Only Traditional, SPA and Native applications can be third-party.', 'isThirdParty');
   }
+  checkDeviceFlowOnCreate(input.type, input.customClientMetadata);
   if (input.isThirdParty && input.customClientMetadata?.allowTokenExchange) {
     throw unprocessable('application.third_party_token_exchange', 'Third-party applications cannot use token exchange.', 'customClientMetadata.allowTokenExchange');
   }
@@ -150,6 +152,7 @@ export async function updateApplication(actor: Actor, id: string, patch: Applica
   return configChange(async (tx) => {
     const before = await tx.application.findUnique({ where: { id } });
     if (!before) throw notFound('application', id);
+    checkDeviceFlowOnPatch(before.customClientMetadata, patch.customClientMetadata);
     // Replaced as a whole, as Logto does.
     const metadata = patch.customClientMetadata;
     if (metadata && (metadata as { allowTokenExchange?: boolean }).allowTokenExchange && before.isThirdParty) {

@@ -12,6 +12,7 @@ import {
 } from './management-resource.ts';
 import { createResource, createScope } from './resources.ts';
 import { createRole } from './roles.ts';
+import { ensureDemoApp } from './sign-in/demo-app.ts';
 import { DEFAULT_SIGNING_ALGORITHM } from './signing-keys/algorithms.ts';
 import { insertSigningKey } from './signing-keys/store.ts';
 import { DomainError, isUniqueViolation } from './errors.ts';
@@ -103,5 +104,6 @@ export async function bootstrap(): Promise<void> {
   await ensureManagementApi();
   await ensureBootstrapClient();
   await ensureBootstrapAdmin();
+  await ensureDemoApp();
   clearLocal();
 }

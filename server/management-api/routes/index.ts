@@ -11,9 +11,11 @@ import { organizationTemplateRoutes } from './organization-template.ts';
 import { organizationRoutes } from './organizations.ts';
 import { resourceRoutes } from './resources.ts';
 import { roleRoutes } from './roles.ts';
+import { cookieKeyRoutes } from './cookie-keys.ts';
+import { signInExperienceRoutes } from './sign-in-exp.ts';
 import { signingKeyRoutes } from './signing-keys.ts';
 import { subjectTokenRoutes } from './subject-tokens.ts';
 import { userRoutes } from './users.ts';
 
 /** Every Management API route. The OpenAPI document is generated from this list. */
-export const ROUTES: Route[] = [...applicationRoutes, ...resourceRoutes, ...roleRoutes, ...userRoutes, ...signingKeyRoutes, ...subjectTokenRoutes, ...logRoutes, ...hookRoutes, ...jwtCustomizerRoutes, ...connectorRoutes, ...organizationRoutes, ...organizationMemberRoutes, ...organizationTemplateRoutes, ...organizationJitRoutes, ...organizationInvitationRoutes] as Route[];
+export const ROUTES: Route[] = [...applicationRoutes, ...resourceRoutes, ...roleRoutes, ...userRoutes, ...signingKeyRoutes, ...subjectTokenRoutes, ...logRoutes, ...hookRoutes, ...jwtCustomizerRoutes, ...connectorRoutes, ...organizationRoutes, ...organizationMemberRoutes, ...organizationTemplateRoutes, ...organizationJitRoutes, ...organizationInvitationRoutes, ...signInExperienceRoutes, ...cookieKeyRoutes] as Route[];

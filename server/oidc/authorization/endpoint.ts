@@ -4,7 +4,8 @@
 // to the sign-in page (303 /sign-in), to consent (303 /consent?app_id=...), or back to the app with a
 // code, `state` and `iss`. The pages are another process; only the database and cookies connect them.
 import type { ProtocolRequest, ProtocolResponse } from '../../http/envelope.ts';
-import { INTERACTION_COOKIE, SESSION_COOKIE, SESSION_SIG_COOKIE, interactionCookie, parseCookies, readInteractionMap } from '../../http/cookies.ts';
+import { INTERACTION_COOKIE, SESSION_COOKIE, SESSION_SIG_COOKIE, interactionCookie, parseCookies, readInteractionMap, serializeCookie } from '../../http/cookies.ts';
+import { signCookie } from '../../services/sign-in/cookie-keys.ts';
 import { findClient } from '../../services/clients.ts';
 import {
   INTERACTION_TTL_SECONDS, completeInteraction, findInteraction, startInteraction,
@@ -38,6 +39,17 @@ function proceed(completion: Completion, view: InteractionView, cookieMap: Recor
   return redirect(`/${completion.next}?app_id=${encodeURIComponent(appId)}`, keep);
 }
 
+/**
+ * A live session's cookies, set again on every answer that continues the interaction (as oidc-provider does):
+ * re-signed under the newest cookie key, so a browser moves to a rotated key while it keeps signing in.
+ */
+async function withSessionCookies(out: ProtocolResponse, value: string | undefined, session: LiveSession | null): Promise<ProtocolResponse> {
+  if (!session || !value) return out;
+  const maxAgeSeconds = Math.floor((session.expiresAt.getTime() - Date.now()) / 1000);
+  const cookies = [serializeCookie(SESSION_COOKIE, value, { maxAgeSeconds }), serializeCookie(SESSION_SIG_COOKIE, await signCookie('_session', value), { maxAgeSeconds })];
+  return { ...out, cookies: [...(out.cookies ?? []), ...cookies] };
+}
+
 function failure(thrown: unknown): ProtocolResponse {
   if (thrown instanceof AuthorizationRedirectError) return errorToClient(thrown.redirectUri, thrown.error, thrown.state);
   if (thrown instanceof AuthorizationPageError) return errorPage(thrown.error);
@@ -54,7 +66,7 @@ export async function authorizationEndpoint(req: ProtocolRequest): Promise<Proto
     const view = await startInteraction(request, session, meta(req));
     const cookieMap = readInteractionMap(cookies.get(INTERACTION_COOKIE));
     const completion: Completion = session ? await completeInteraction(view, session, meta(req)) : { next: 'sign-in' };
-    return proceed(completion, view, cookieMap);
+    return withSessionCookies(proceed(completion, view, cookieMap), cookies.get(SESSION_COOKIE), session);
   } catch (thrown) {
     return failure(thrown);
   }
@@ -75,7 +87,7 @@ export async function resumeEndpoint(req: ProtocolRequest, uid: string): Promise
       throw new AuthorizationPageError(new InvalidRequest('redirect_uri is no longer registered for this application'));
     }
     const session = await findSession(cookies.get(SESSION_COOKIE), cookies.get(SESSION_SIG_COOKIE));
-    return proceed(await completeInteraction(view, session, meta(req)), view, cookieMap);
+    return withSessionCookies(proceed(await completeInteraction(view, session, meta(req)), view, cookieMap), cookies.get(SESSION_COOKIE), session);
   } catch (thrown) {
     return failure(thrown);
   }

@@ -9,7 +9,7 @@ import type { AuthorizationRequest, InteractionView, RequestMeta } from './types
 
 export { completeInteraction, effectiveScopes } from './complete.ts';
 export { consentDetails, decideConsent, OIDC_SCOPE_DESCRIPTIONS, type ConsentDetails } from './consent.ts';
-export { register, signInWithPassword, type Credentials, type RegisterFailure, type SignInFailure } from './sign-in.ts';
+export { register, signInWithPassword, startSession, type Credentials, type RegisterFailure, type SignInFailure } from './sign-in.ts';
 export { findInteraction, INTERACTION_TTL_SECONDS } from './store.ts';
 export type * from './types.ts';
 

@@ -7,6 +7,7 @@ import { DomainError } from '../errors.ts';
 import { createUser } from '../users.ts';
 import { EMAIL_PATTERN, USERNAME_PATTERN } from '../../schemas/users.ts';
 import { checkPassword } from '../sign-in/password.ts';
+import { listCookieKeys } from '../sign-in/cookie-keys.ts';
 import { createSession, type NewSession } from '../sign-in/sessions.ts';
 import { getSignInExperience, signUpEnabled } from '../sign-in/settings.ts';
 import { clearIdentifierFailures, lockedFor, recordFailure, signInThrottleKeys } from '../sign-in/throttle.ts';
@@ -83,7 +84,9 @@ export async function register(uid: string, credentials: Credentials, meta: Requ
 }
 
 /** The new session, the interaction's login, the audit record and the hook deliveries: one transaction. */
-async function startSession(view: InteractionView, user: UserRow, meta: RequestMeta, event: 'PostSignIn' | 'PostRegister'): Promise<NewSession | null> {
+export async function startSession(view: InteractionView, user: UserRow, meta: RequestMeta, event: 'PostSignIn' | 'PostRegister'): Promise<NewSession | null> {
+  // The cookie keys may need their first write: never inside the transaction (SQLite has one writer).
+  await listCookieKeys();
   const session = await dataChange(async (tx) => {
     const created = await createSession(tx, { userId: user.id, ip: meta.ip, userAgent: meta.userAgent });
     if (!(await recordLogin(tx, view.id, { userId: user.id, sessionId: created.id, authTime: created.authTime }))) return null;

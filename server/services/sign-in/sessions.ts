@@ -5,7 +5,7 @@
 import { db, type Tx } from '../../db/index.ts';
 import { randomId, randomToken } from '../crypto.ts';
 import { secretHash } from '../instance-key.ts';
-import { checkKeyedDigest, keyedDigest } from './keys.ts';
+import { signCookie, verifyCookie } from './cookie-keys.ts';
 
 export const SESSION_TTL_SECONDS = 14 * 24 * 3600;
 
@@ -14,7 +14,7 @@ export type LiveSession = { id: string; userId: string; authTime: Date; expiresA
 export type SessionCookieValues = { value: string; signature: string; maxAgeSeconds: number };
 export type NewSession = LiveSession & { cookie: SessionCookieValues };
 
-const signatureOf = (value: string) => keyedDigest('session-cookie', `_session=${value}`);
+const signatureOf = (value: string) => signCookie('_session', value);
 
 /** Inside the sign-in transaction, so the session exists only if the sign-in committed. */
 export async function createSession(tx: Tx, input: { userId: string; ip?: string | null; userAgent?: string | null; now?: Date }): Promise<NewSession> {
@@ -41,7 +41,7 @@ export async function createSession(tx: Tx, input: { userId: string; ip?: string
 /** The live session the cookies stand for, or null (unsigned, unknown, expired, revoked, user suspended). */
 export async function findSession(value: string | undefined, signature: string | undefined, now = new Date()): Promise<LiveSession | null> {
   if (!value || !/^[\w-]{43}$/.test(value)) return null;
-  if (!(await checkKeyedDigest('session-cookie', `_session=${value}`, signature))) return null;
+  if (!(await verifyCookie('_session', value, signature))) return null;
   const row = await db().session.findUnique({ where: { tokenHash: await secretHash(value) }, include: { user: { select: { isSuspended: true } } } });
   if (!row || row.revokedAt || row.expiresAt <= now || row.user.isSuspended) return null;
   return { id: row.id, userId: row.userId, authTime: row.authTime, expiresAt: row.expiresAt };
