@@ -153,11 +153,9 @@ describe('webhooks (lean)', () => {
     const hook = await createHook(['Role.Created']);
     receiver.setBehaviour(() => ({ status: 200, body: '{"received":true}' }));
     const ok = await api.post(`/api/hooks/${hook.id}/test`, { events: ['Role.Created', 'User.Created'], config: { url: `${receiver.url}?test=1` } });
-    expect(ok.status).toBe(200);
-    expect(ok.body.results).toEqual([
-      { event: 'Role.Created', result: 'Success', response: { statusCode: 200, body: { received: true } }, durationMs: expect.any(Number) },
-      { event: 'User.Created', result: 'Success', response: { statusCode: 200, body: { received: true } }, durationMs: expect.any(Number) },
-    ]);
+    // Logto: 204 when every receiver answered 2xx (the results come only with a failure).
+    expect(ok.status).toBe(204);
+    expect(ok.body).toBeUndefined();
     const tests = receiver.received.filter((r) => r.path === '/hook?test=1');
     expect(tests).toHaveLength(2);
     for (const t of tests) {

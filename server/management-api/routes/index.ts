@@ -1,5 +1,6 @@
 import type { Route } from '../route.ts';
 import { applicationRoutes } from './applications.ts';
+import { connectorRoutes } from './connectors.ts';
 import { hookRoutes } from './hooks.ts';
 import { jwtCustomizerRoutes } from './jwt-customizer.ts';
 import { logRoutes } from './logs.ts';
@@ -10,4 +11,4 @@ import { subjectTokenRoutes } from './subject-tokens.ts';
 import { userRoutes } from './users.ts';
 
 /** Every Management API route. The OpenAPI document is generated from this list. */
-export const ROUTES: Route[] = [...applicationRoutes, ...resourceRoutes, ...roleRoutes, ...userRoutes, ...signingKeyRoutes, ...subjectTokenRoutes, ...logRoutes, ...hookRoutes, ...jwtCustomizerRoutes] as Route[];
+export const ROUTES: Route[] = [...applicationRoutes, ...resourceRoutes, ...roleRoutes, ...userRoutes, ...signingKeyRoutes, ...subjectTokenRoutes, ...logRoutes, ...hookRoutes, ...jwtCustomizerRoutes, ...connectorRoutes] as Route[];
