@@ -20,19 +20,29 @@ export function headerProblem(name: string, value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * As Logto, a value that is not a URL at all is stored as given (its tests save `not_work_url`); each
+ * delivery to it fails with `invalid_url` (recorded, visible in recent-logs). A URL with another scheme
+ * than http(s), and control characters, are refused.
+ */
 export const hookUrl = z
   .string()
   .trim()
   .min(1)
   .max(2048)
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '';
-    } catch {
-      return false;
-    }
-  }, 'must be an absolute http(s) URL');
+  .refine((v) => !/[\x00-\x1f\x7f]/.test(v), 'must not contain control characters')
+  // What parses as a URL must be an http(s) one with a host (no file:, ftp:, javascript: ...).
+  .refine((v) => !URL.canParse(v) || isHttpUrl(v), 'must be an absolute http(s) URL');
+
+/** Whether a hook URL can be delivered to at all (absolute http(s) with a host). */
+export function isHttpUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 /** Names and values are checked by `headerProblem` in the service (422 naming the header). */
 export const hookHeaders = z
@@ -48,9 +58,10 @@ export const hookConfig = z.object({
 export type HookConfig = z.infer<typeof hookConfig>;
 
 export const hookCreate = z.object({
-  name: z.string().trim().max(256).default(''),
+  /** Logto: optional (stored as ''), but not empty when given. */
+  name: z.string().trim().min(1).max(256).default(''),
   events: hookEvents.optional(),
-  /** Logto's deprecated single event; `events` wins when both are given. */
+  /** Logto's deprecated single event: stored as `event`, and it subscribes the hook like an `events` entry. */
   event: hookEvent.optional(),
   config: hookConfig,
   enabled: z.boolean().optional(),
@@ -59,7 +70,7 @@ export type HookCreate = z.infer<typeof hookCreate>;
 
 export const hookPatch = z
   .object({
-    name: z.string().trim().max(256),
+    name: z.string().trim().min(1).max(256),
     events: hookEvents,
     event: hookEvent.nullable(),
     config: hookConfig,
@@ -72,13 +83,13 @@ export type HookPatch = z.infer<typeof hookPatch>;
 export const hookResponse = z.object({
   id,
   name: z.string(),
-  /** Logto's deprecated single-event field; always null (Sigil stores `events`). */
-  event: z.null(),
+  /** Logto's deprecated single-event field, as saved (null unless given). */
+  event: z.string().nullable(),
   events: z.array(z.string()),
   /** As Logto, the hook's responses carry its signing key: receivers need it to verify signatures. */
   signingKey: z.string(),
   enabled: z.boolean(),
-  config: z.object({ url: z.string(), headers: z.record(z.string(), z.string()) }),
+  config: z.object({ url: z.string(), headers: z.record(z.string(), z.string()), retries: z.number().int().optional() }),
   createdAt: epochMs,
   executionStats: executionStats.optional(),
 });

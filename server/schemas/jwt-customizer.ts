@@ -20,7 +20,7 @@ const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
 
 export const script = z
   .string()
-  .min(1, 'must not be empty')
+  // May be empty, as Logto (its console saves environment variables before any script).
   .refine((s) => utf8Bytes(s) <= MAX_SCRIPT_BYTES, `must be at most ${MAX_SCRIPT_BYTES} bytes (50 KB)`);
 
 /** Names to values; the values are secrets (never audited, never logged). */
@@ -68,7 +68,8 @@ export const jwtCustomizerResponse = z.object({
   tokenSample: z.record(z.string(), z.unknown()).optional(),
   contextSample: z.record(z.string(), z.unknown()).optional(),
   blockIssuanceOnError: z.boolean(),
-  enabled: z.boolean(),
+  /** Sigil: present (false) only while the script is switched off. */
+  enabled: z.boolean().optional(),
   /**
    * Sigil: present while the script is tripped on the instance that answers (it timed out repeatedly
    * and issuance does not run it for a cool-down). Saving the script resets it.

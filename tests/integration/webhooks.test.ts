@@ -76,9 +76,10 @@ describe('webhooks (lean)', () => {
       expect(res.status, JSON.stringify(res.body)).toBe(400);
       expect(res.body).toMatchObject({ code: 'guard.invalid_input', field });
     };
-    await bad({ name: 'x', events: ['User.Teleported'], config: { url: 'https://a.example' } }, 'events.0');
+    await bad({ name: 'x', events: ['Role.Exploded'], config: { url: 'https://a.example' } }, 'events.0');
     await bad({ name: 'x', events: [], config: { url: 'https://a.example' } }, 'events');
-    await bad({ name: 'x', config: { url: 'https://a.example' } }, 'events');
+    // Neither `events` nor `event`: Logto's own code.
+    expect(await api.post('/api/hooks', { name: 'x', config: { url: 'https://a.example' } })).toMatchObject({ status: 400, body: { code: 'hook.missing_events', field: 'events' } });
     await bad({ name: 'x', events: ['Role.Created'], config: { url: 'ftp://a.example' } }, 'config.url');
     await bad({ name: 'x', events: ['Role.Created'], config: { url: 'https://a.example', headers: { 'logto-signature-sha-256': 'forged' } } }, 'config.headers.logto-signature-sha-256');
     // A header that could never be sent is 422 naming it (more in webhooks-headers.test.ts).
@@ -88,7 +89,7 @@ describe('webhooks (lean)', () => {
     // Logto's deprecated single `event` is still accepted.
     const legacy = await api.post('/api/hooks', { name: 'legacy', event: 'Role.Created', config: { url: 'https://a.example' } });
     expect(legacy.status).toBe(201);
-    expect(legacy.body.events).toEqual(['Role.Created']);
+    expect(legacy.body).toMatchObject({ event: 'Role.Created', events: [] });
     await api.del(`/api/hooks/${legacy.body.id}`);
   });
 
@@ -115,7 +116,8 @@ describe('webhooks (lean)', () => {
     const [req] = forHook(hook.id);
     expect(req!.body).toEqual({
       hookId: hook.id, event: 'Role.Created', createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), userAgent: 'node', ip: expect.any(String),
-      path: '/api/roles', method: 'POST', status: 200, params: {}, matchedRoute: '/api/roles',
+      // Relative to /api, as Logto's router mounted there reports them.
+      path: '/roles', method: 'POST', status: 200, params: {}, matchedRoute: '/roles',
       data: { ...role.body, scopeIds: [] },
     });
     expect(req!.headers['content-type']).toBe('application/json');
@@ -153,11 +155,9 @@ describe('webhooks (lean)', () => {
     const hook = await createHook(['Role.Created']);
     receiver.setBehaviour(() => ({ status: 200, body: '{"received":true}' }));
     const ok = await api.post(`/api/hooks/${hook.id}/test`, { events: ['Role.Created', 'User.Created'], config: { url: `${receiver.url}?test=1` } });
-    expect(ok.status).toBe(200);
-    expect(ok.body.results).toEqual([
-      { event: 'Role.Created', result: 'Success', response: { statusCode: 200, body: { received: true } }, durationMs: expect.any(Number) },
-      { event: 'User.Created', result: 'Success', response: { statusCode: 200, body: { received: true } }, durationMs: expect.any(Number) },
-    ]);
+    // Logto: 204 when every receiver answered 2xx (the results come only with a failure).
+    expect(ok.status).toBe(204);
+    expect(ok.body).toBeUndefined();
     const tests = receiver.received.filter((r) => r.path === '/hook?test=1');
     expect(tests).toHaveLength(2);
     for (const t of tests) {

@@ -1,6 +1,6 @@
 // Logto's custom JWT claims endpoints: one getCustomJwtClaims script per token type, and a test run.
 // PUT answers 201 when it creates the script, 200 when it replaces it; PATCH/GET/DELETE 404 when there is
-// none. Test: 200 with the claims; 403 when the script denies; 422 `jwt_customizer.general` otherwise,
+// none. Test: 200 with the claims; 403 when the script denies, 422 otherwise (both `jwt_customizer.general`),
 // with where and how it failed in `data` (Sigil: Logto gives only the message).
 import { z } from 'zod';
 import {
@@ -55,7 +55,8 @@ export const jwtCustomizerRoutes = [
       if (result.ok) return { body: result.claims };
       const { kind, message, line, column, durationMs } = result;
       const data = { kind, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}), durationMs };
-      if (kind === 'denied') return { status: 403, body: { code: 'jwt_customizer.access_denied', message, data } };
+      // Logto answers a denial with 403 and the same `jwt_customizer.general` code; `data.kind` tells them apart.
+      if (kind === 'denied') return { status: 403, body: { code: 'jwt_customizer.general', message, data } };
       return { status: 422, body: { code: 'jwt_customizer.general', message, data } };
     },
   }),

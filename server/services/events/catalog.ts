@@ -2,6 +2,8 @@
 // Scope.*); the same `<Entity>.<Change>` grammar for what Logto lacks (Application.*, Resource.*, Token.*).
 // Every management change is in the audit log whether or not it is listed here; only listed events can
 // be subscribed to, so an unlisted event (e.g. a hook's own changes) never triggers a delivery.
+const NOT_EMITTED = "A Logto event Sigil accepts in a subscription but does not raise (the feature is not in Sigil).";
+
 export const HOOK_EVENTS = {
   'PostRegister': 'A user registered on the sign-in page (Logto\'s interaction hook payload).',
   'PostSignIn': 'A user signed in with a password on the sign-in page (Logto\'s interaction hook payload).',
@@ -49,6 +51,16 @@ export const HOOK_EVENTS = {
   'Token.Issued': 'An access token was issued at /oidc/token (any grant).',
   'Token.IssuanceFailed': 'A token request was refused (bad credentials, scope, resource, denied by a claims script).',
   'Token.Revoked': 'An access token was revoked at /oidc/token/revocation.',
+  // Logto's other event names: a hook may subscribe to them (so Logto configurations carry over), but
+  // Sigil has nothing that raises them yet (no MFA, password reset, trusted devices,
+  // lockout, messages or grant limits), so no delivery is ever made for them.
+  'PostSignInAdaptiveMfaTriggered': NOT_EMITTED,
+  'PostResetPassword': NOT_EMITTED,
+  'TrustedDevice.Created': NOT_EMITTED,
+  'TrustedDevice.Deleted': NOT_EMITTED,
+  'Identifier.Lockout': NOT_EMITTED,
+  'Message.RateLimited': NOT_EMITTED,
+  'Grant.LimitExceeded': NOT_EMITTED,
 } as const satisfies Record<string, string>;
 
 export type HookEvent = keyof typeof HOOK_EVENTS;

@@ -48,8 +48,17 @@ export async function emitDataEvent(tx: Tx, actor: Actor, e: DataEvent): Promise
     createdAt: new Date().toISOString(),
     userAgent: actor.userAgent,
     ip: actor.ip,
-    ...request,
+    ...(request ? logtoRequestFacts(request) : {}),
     data: maskSecrets(e.data ?? e.after ?? e.before ?? null),
   });
   if (enqueued > 0) noteOutboxRows(tx);
+}
+
+/**
+ * Logto's Management API router is mounted under `/api`, and its hook payloads carry `path` and
+ * `matchedRoute` relative to that mount (`/users/:userId`), so receivers keyed on them keep working.
+ */
+function logtoRequestFacts<T extends { path?: string; matchedRoute?: string }>(facts: T): T {
+  const strip = (p: string | undefined) => (p !== undefined && /^\/api(\/|$)/.test(p) ? p.slice(4) || '/' : p);
+  return { ...facts, ...(facts.path !== undefined ? { path: strip(facts.path) } : {}), ...(facts.matchedRoute !== undefined ? { matchedRoute: strip(facts.matchedRoute) } : {}) };
 }

@@ -8,11 +8,12 @@ import { randomId } from '../crypto.ts';
 /** Logto's payload minus `hookId` (added per hook): `event, createdAt, userAgent?, ip?, path?, ... data`. */
 export type HookEventBody = { event: string; createdAt: string; data: unknown; [k: string]: unknown };
 
-type Subscriber = { id: string; events: unknown };
+/** `event` is Logto's deprecated single event: it subscribes like an entry of `events`. */
+type Subscriber = { id: string; events: unknown; event?: string | null };
 export type DeliveryRow = { id: string; hookId: string; eventId: string; event: string; payload: object };
 
 function subscribed(hooks: Subscriber[], event: string): Subscriber[] {
-  return hooks.filter((h) => Array.isArray(h.events) && (h.events as unknown[]).includes(event));
+  return hooks.filter((h) => h.event === event || (Array.isArray(h.events) && (h.events as unknown[]).includes(event)));
 }
 
 /** Rows for one event; every hook's row carries the same `eventId`, so duplicates can be recognised. */
@@ -29,7 +30,7 @@ export function deliveryRows(hooks: Subscriber[], body: HookEventBody, eventId =
 
 /** Inside a data change's transaction: read subscriptions in the transaction itself. */
 export async function enqueueHookDeliveries(tx: Tx, body: HookEventBody): Promise<number> {
-  const hooks = await tx.hook.findMany({ where: { enabled: true }, select: { id: true, events: true } });
+  const hooks = await tx.hook.findMany({ where: { enabled: true }, select: { id: true, events: true, event: true } });
   const rows = deliveryRows(hooks, body);
   if (rows.length > 0) await tx.hookDelivery.createMany({ data: rows });
   return rows.length;
@@ -40,5 +41,5 @@ export async function enqueueHookDeliveries(tx: Tx, body: HookEventBody): Promis
  * which clears this cache here and, within SIGIL_CACHE_TTL_MS, in other instances).
  */
 export function enabledHooks(): Promise<Subscriber[]> {
-  return cached('hooks:enabled', () => db().hook.findMany({ where: { enabled: true }, select: { id: true, events: true } }));
+  return cached('hooks:enabled', () => db().hook.findMany({ where: { enabled: true }, select: { id: true, events: true, event: true } }));
 }

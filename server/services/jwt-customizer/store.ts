@@ -55,7 +55,8 @@ export function toResponse(row: Row): JwtCustomizerResponse {
     ...(tokenSample && Object.keys(tokenSample).length ? { tokenSample } : {}),
     ...(contextSample && Object.keys(contextSample).length ? { contextSample } : {}),
     blockIssuanceOnError: row.blockIssuanceOnError,
-    enabled: row.enabled,
+    // Sigil's switch: shown only when off, so an active configuration reads exactly as Logto's.
+    ...(row.enabled ? {} : { enabled: false }),
   };
 }
 
@@ -89,7 +90,7 @@ async function findRow(client: Tx | ReturnType<typeof db>, tokenType: JwtCustomi
   return client.jwtCustomizer.findUnique({ where: { tokenType } });
 }
 
-export type JwtCustomizerDetail = { value: JwtCustomizerResponse; updatedAt: number; breaker: BreakerStatus | null } | null;
+export type JwtCustomizerDetail = { value: JwtCustomizerResponse & { enabled: boolean }; updatedAt: number; breaker: BreakerStatus | null } | null;
 
 /** GET: Logto's shape, plus `circuitBreaker` while the script is tripped on this instance. */
 export async function getJwtCustomizer(tokenType: JwtCustomizerTokenType): Promise<JwtCustomizerResponse> {
@@ -102,7 +103,7 @@ export async function getJwtCustomizer(tokenType: JwtCustomizerTokenType): Promi
 /** For the console: the stored configuration (or null) with its last change and its breaker state. */
 export async function findJwtCustomizer(tokenType: JwtCustomizerTokenType): Promise<JwtCustomizerDetail> {
   const row = await findRow(db(), tokenType);
-  return row ? { value: toResponse(row), updatedAt: row.updatedAt.getTime(), breaker: await breakerStatus(tokenType, row.updatedAt) } : null;
+  return row ? { value: { ...toResponse(row), enabled: row.enabled }, updatedAt: row.updatedAt.getTime(), breaker: await breakerStatus(tokenType, row.updatedAt) } : null;
 }
 
 /** Logto's list: `[{ key: 'jwt.accessToken' | 'jwt.clientCredentials', value }]`, configured ones only. */
@@ -163,7 +164,8 @@ export async function patchJwtCustomizer(actor: Actor, tokenType: JwtCustomizerT
 export async function deleteJwtCustomizer(actor: Actor, tokenType: JwtCustomizerTokenType): Promise<void> {
   await configChange(async (tx) => {
     const before = await findRow(tx, tokenType);
-    if (!before) throw notConfigured(tokenType);
+    // Logto's delete answers `entity.not_found` (its reads answer `entity.not_exists_with_id`).
+    if (!before) throw new DomainError('not_found', 'entity.not_found', notConfigured(tokenType).message);
     await tx.jwtCustomizer.delete({ where: { tokenType } });
     await emitDataEvent(tx, actor, { event: 'JwtCustomizer.Deleted', entity: 'JwtCustomizer', entityId: tokenType, before: eventView(tokenType, before) });
   });

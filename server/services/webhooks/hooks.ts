@@ -6,12 +6,12 @@ import { db, type Tx } from '../../db/index.ts';
 import { env } from '../../env.ts';
 import type { Page } from '../../schemas/common.ts';
 import type { ExecutionStats } from '../../schemas/logs.ts';
-import { headerProblem, type HookConfig, type HookCreate, type HookPatch, type HookResponse, type HookTestBody } from '../../schemas/hooks.ts';
+import { headerProblem, isHttpUrl, type HookConfig, type HookCreate, type HookPatch, type HookResponse, type HookTestBody } from '../../schemas/hooks.ts';
 import type { Actor } from '../actor.ts';
 import { audit } from '../audit/index.ts';
 import { MASK } from '../audit/mask.ts';
 import { randomId } from '../crypto.ts';
-import { invalidInput, notFound, unprocessable } from '../errors.ts';
+import { DomainError, invalidInput, notFound, unprocessable } from '../errors.ts';
 import { emitDataEvent } from '../events/index.ts';
 import { hookExecutionStats } from '../logs.ts';
 import { blockedReason } from '../outbound/index.ts';
@@ -26,11 +26,11 @@ export async function toHookResponse(row: HookRow, stats?: ExecutionStats): Prom
   return {
     id: row.id,
     name: row.name,
-    event: null,
+    event: row.event,
     events: row.events as string[],
     signingKey: await openSigningKey(row.id, row.signingKey),
     enabled: row.enabled,
-    config: { url: row.url, headers: (row.headers ?? {}) as Record<string, string> },
+    config: { url: row.url, headers: (row.headers ?? {}) as Record<string, string>, ...(row.retries !== null ? { retries: row.retries } : {}) },
     createdAt: row.createdAt.getTime(),
     ...(stats ? { executionStats: stats } : {}),
   };
@@ -51,7 +51,7 @@ export function redactUrl(url: string): string {
 /** What the audit log keeps: no signing key, header names but not their values (often credentials). */
 function auditView(row: HookRow) {
   const headers = Object.fromEntries(Object.keys((row.headers ?? {}) as object).map((k) => [k, MASK]));
-  return { id: row.id, name: row.name, events: row.events, enabled: row.enabled, config: { url: redactUrl(row.url), headers } };
+  return { id: row.id, name: row.name, event: row.event, events: row.events, enabled: row.enabled, config: { url: redactUrl(row.url), headers } };
 }
 
 /**
@@ -66,7 +66,7 @@ export function checkConfig(config: HookConfig, field = 'config'): void {
     if (problem) throw unprocessable('hook.invalid_header', `Header ${JSON.stringify(name)} ${problem}.`, `${field}.headers.${name}`);
     if (RESERVED_HEADERS.has(name.toLowerCase())) throw invalidInput(`${field}.headers.${name}`, 'is set by Sigil and cannot be overridden');
   }
-  if (env().allowPrivateOutbound) return;
+  if (env().allowPrivateOutbound || !isHttpUrl(config.url)) return;
   const host = new URL(config.url).hostname.replace(/^\[|\]$/g, '');
   if (isIP(host)) {
     const reason = blockedReason(host);
@@ -74,21 +74,28 @@ export function checkConfig(config: HookConfig, field = 'config'): void {
   }
 }
 
-async function requireHook(tx: Tx, id: string): Promise<HookRow> {
+/** Logto answers an unknown id with `entity.not_exists_with_id` on reads and `entity.not_exists` on updates. */
+async function requireHook(tx: Tx, id: string, code: 'entity.not_exists_with_id' | 'entity.not_exists' = 'entity.not_exists_with_id'): Promise<HookRow> {
   const row = await tx.hook.findUnique({ where: { id } });
-  if (!row) throw notFound('hook', id);
+  if (!row) {
+    const error = notFound('hook', id);
+    throw code === error.code ? error : new DomainError('not_found', code, error.message);
+  }
   return row;
 }
 
 export async function createHook(actor: Actor, input: HookCreate): Promise<HookResponse> {
-  const events = input.events ?? (input.event ? [input.event] : undefined);
-  if (!events) throw invalidInput('events', 'at least one event is required');
+  if (!input.events && !input.event) throw new DomainError('invalid_input', 'hook.missing_events', 'events: at least one event is required (or the deprecated `event`).', 'events');
+  const events = input.events ?? [];
   checkConfig(input.config);
   const id = randomId();
   const sealed = await sealSigningKey(id, newSigningKey());
   const row = await configChange(async (tx) => {
     const created = await tx.hook.create({
-      data: { id, name: input.name, events, url: input.config.url, headers: input.config.headers ?? {}, enabled: input.enabled ?? true, signingKey: sealed },
+      data: {
+        id, name: input.name, events, event: input.event ?? null, url: input.config.url, headers: input.config.headers ?? {},
+        retries: input.config.retries ?? null, enabled: input.enabled ?? true, signingKey: sealed,
+      },
     });
     await emitDataEvent(tx, actor, { event: 'Hook.Created', entity: 'Hook', entityId: id, after: auditView(created) });
     return created;
@@ -117,17 +124,17 @@ export async function getHook(id: string, options: { includeExecutionStats?: boo
 
 export async function updateHook(actor: Actor, id: string, patch: HookPatch): Promise<HookResponse> {
   if (patch.config) checkConfig(patch.config);
-  const events = patch.events ?? (patch.event ? [patch.event] : undefined);
   const row = await configChange(async (tx) => {
-    const before = await requireHook(tx, id);
+    const before = await requireHook(tx, id, 'entity.not_exists');
     const updated = await tx.hook.update({
       where: { id },
       data: {
         ...(patch.name !== undefined ? { name: patch.name } : {}),
-        ...(events ? { events } : {}),
+        ...(patch.events ? { events: patch.events } : {}),
+        ...(patch.event !== undefined ? { event: patch.event } : {}),
         ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
         // Logto replaces the whole config on PATCH.
-        ...(patch.config ? { url: patch.config.url, headers: patch.config.headers ?? {} } : {}),
+        ...(patch.config ? { url: patch.config.url, headers: patch.config.headers ?? {}, retries: patch.config.retries ?? null } : {}),
       },
     });
     await emitDataEvent(tx, actor, { event: 'Hook.Data.Updated', entity: 'Hook', entityId: id, before: auditView(before), after: auditView(updated) });
@@ -149,7 +156,7 @@ export async function deleteHook(actor: Actor, id: string): Promise<void> {
 export async function regenerateSigningKey(actor: Actor, id: string): Promise<HookResponse> {
   const sealed = await sealSigningKey(id, newSigningKey());
   const row = await configChange(async (tx) => {
-    await requireHook(tx, id);
+    await requireHook(tx, id, 'entity.not_exists');
     const updated = await tx.hook.update({ where: { id }, data: { signingKey: sealed } });
     await emitDataEvent(tx, actor, { event: 'Hook.SigningKey.Regenerated', entity: 'Hook', entityId: id, after: auditView(updated) });
     return updated;
@@ -178,8 +185,8 @@ function testPayload(hookId: string, event: string) {
  * retried; the attempt is audited (who sent what where) as `Hook.Tested`.
  */
 export async function testHook(actor: Actor, id: string, input: HookTestBody) {
-  checkConfig(input.config);
   const row = await requireHook(db() as unknown as Tx, id);
+  checkConfig(input.config);
   const signingKey = await openSigningKey(row.id, row.signingKey);
   const results = await Promise.all(
     input.events.map(async (event) => {

@@ -177,7 +177,8 @@ export function Playground({ tokenType, saved, onDirtyChange }: { tokenType: Tok
       {
         onSuccess: (value) => {
           setBaseline(saving);
-          setStored({ value, updatedAt: Date.now() });
+          // The API shows `enabled` only when it is false.
+          setStored({ value: { ...value, enabled: value.enabled ?? true }, updatedAt: Date.now() });
           void refresh();
         },
         onError: (error) => {
@@ -196,7 +197,7 @@ export function Playground({ tokenType, saved, onDirtyChange }: { tokenType: Tok
     if (!stored) return;
     update.mutate({ tokenType, [field]: value }, {
       onSuccess: (v) => {
-        setStored({ value: v, updatedAt: Date.now() });
+        setStored({ value: { ...v, enabled: v.enabled ?? true }, updatedAt: Date.now() });
         void refresh();
       },
       onError: () => apply(!value),

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Hook" ADD COLUMN     "event" TEXT,
+ADD COLUMN     "retries" INTEGER;
