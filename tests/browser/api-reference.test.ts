@@ -147,7 +147,7 @@ describe.skipIf(!chromiumAvailable())('console: API reference', () => {
     await op('listApplications').locator('button.op-toggle').click();
     const details = page.getByRole('region', { name: 'GET /api/applications' });
     const params = await details.locator('tr[data-param]').evaluateAll((els) => els.map((el) => el.getAttribute('data-param')));
-    expect(params).toEqual(['page', 'page_size', 'search', 'types']);
+    expect(params).toEqual(['page', 'page_size', 'search', 'types', 'isThirdParty', 'excludeRoleId']);
     await expect(details.locator('tr[data-param="page_size"]').textContent()).resolves.toContain('integer 1–100 default 20');
     const headers = details.locator('[data-section="headers"]');
     await expect(headers.textContent()).resolves.toContain('Total-Number');

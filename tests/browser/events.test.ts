@@ -43,8 +43,8 @@ describe.skipIf(!chromiumAvailable())('webhooks and audit log in the console', (
     await page.getByRole('button', { name: 'Create webhook' }).first().click();
     await dialog().getByLabel('Name').fill('Role watcher');
     await dialog().getByLabel('Endpoint URL').fill('ftp://files.example.com/in');
-    await dialog().getByRole('checkbox', { name: 'Role.Created' }).check();
-    await dialog().getByRole('checkbox', { name: 'Role.Deleted' }).check();
+    await dialog().getByRole('checkbox', { name: 'Role.Created', exact: true }).check();
+    await dialog().getByRole('checkbox', { name: 'Role.Deleted', exact: true }).check();
     await dialog().getByRole('button', { name: 'Add header' }).click();
     await dialog().getByLabel('Header 1 name').fill('x-team');
     await dialog().getByLabel('Header 1 value').fill('platform');

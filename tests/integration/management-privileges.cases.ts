@@ -214,6 +214,23 @@ export const CLASSIFICATION: Record<string, Classification> = {
     },
   },
   'DELETE /api/users/:userId/roles/:roleId': { grantsNothing: 'removes a role from a user' },
+  'PUT /api/users/:userId/roles': {
+    refusal: {
+      caller: ['write:users'],
+      arrange: async (f) => {
+        const roleId = await f.role('User', ['read:roles']);
+        const user = await f.admin.post('/api/users', { username: unique('user').replace('-', '_') });
+        return {
+          method: 'PUT', path: `/api/users/${user.body.id}/roles`, body: { roleIds: [roleId] }, missing: 'read:roles',
+          unchanged: async () => expectEqual(await roleIdsOfUser(f, user.body.id), [], 'roles of the user'),
+        };
+      },
+    },
+  },
+  'POST /api/users/:userId/password/verify': { grantsNothing: 'checks a password; changes nothing' },
+  'PATCH /api/sign-in-exp': { grantsNothing: 'sign-in mode and password policy; no principal gains a scope' },
+  'POST /api/configs/oidc/cookie-keys/rotate': { grantsNothing: 'rotates the session cookie signing keys' },
+  'DELETE /api/configs/oidc/cookie-keys/:keyId': { grantsNothing: 'deletes a session cookie signing key' },
 
   // ---- Impersonation
   'POST /api/subject-tokens': {

@@ -1,5 +1,5 @@
-// `search` is a literal, case-insensitive substring on every list, on SQLite and PostgreSQL alike: `%`, `_`
-// and `\` match themselves, never act as LIKE wildcards (before, `search=%` listed everything).
+// `search` is a literal, case-insensitive substring on every list but the user list (Logto's search syntax),
+// on SQLite and PostgreSQL alike: `%`, `_` and `\` match themselves, never act as LIKE wildcards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { managementClient, startSigil, type Sigil } from '../helpers/sigil.ts';
 
@@ -61,9 +61,11 @@ describe('literal search', () => {
       roleIds.push(role.body.id);
     }
     expect((await api.post(`/api/users/${user.body.id}/roles`, { roleIds })).status).toBe(201);
-    // Users keep Logto's convention that surrounding `%` mean "contains": `term%` is `term` there.
+    // The user list speaks Logto's search syntax (a `%` or `_` in it is a LIKE wildcard, as Logto's own suite
+    // expects; see management-users-logto.test.ts), so only the backslash is literal there. A user's roles
+    // are searched literally like every other list.
+    expect(names((await api.get(`/api/users?search=${q('\\')}`)).body), 'users \\').toEqual([NAMES.backslash]);
     for (const [search, expected] of EXPECTED.filter(([s]) => !s.endsWith(`${tag}%`))) {
-      expect(names((await api.get(`/api/users?search=${q(search)}`)).body), `users ${search}`).toEqual(expected);
       const roles = (await api.get(`/api/users/${user.body.id}/roles?search=${q(search)}`)).body as Array<{ description: string }>;
       expect(names(roles.map((r) => ({ name: r.description }))), `user roles ${search}`).toEqual(expected);
     }

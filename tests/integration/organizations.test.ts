@@ -196,7 +196,9 @@ describe('memberships', () => {
     const role = await orgRole({ type: 'MachineToMachine' });
     expect((await api.post(`/api/organizations/${o.id}/applications/${app.id}/roles`, { organizationRoleIds: [role.id] })).status).toBe(201);
     const apps = (await api.get(`/api/organizations/${o.id}/applications`)).body;
-    expect(apps).toEqual([{ ...(await api.get(`/api/applications/${app.id}`)).body, organizationRoles: [{ id: role.id, name: role.name }] }]);
+    // As in Logto's lists, no `isAdmin` (only GET /applications/:id carries it).
+    const { isAdmin: _isAdmin, ...listed } = (await api.get(`/api/applications/${app.id}`)).body;
+    expect(apps).toEqual([{ ...listed, organizationRoles: [{ id: role.id, name: role.name }] }]);
     expect((await api.get(`/api/applications/${app.id}/organizations`)).body).toEqual([expect.objectContaining({ id: o.id })]);
     expect((await api.del(`/api/organizations/nope/applications/${app.id}/roles/${role.id}`)).status).toBe(422);
   });

@@ -30,7 +30,7 @@ describe('webhooks on next start (Vercel path)', () => {
     const role = await api.post('/api/roles', { name: `next-${Date.now()}`, description: '' });
     expect(role.status).toBe(200);
     await receiver.waitFor((r) => r.some((x) => x.body?.hookId === hook.body.id), 10_000);
-    expect(receiver.received.find((x) => x.body?.hookId === hook.body.id)!.body).toMatchObject({ event: 'Role.Created', path: '/api/roles', data: { id: role.body.id } });
+    expect(receiver.received.find((x) => x.body?.hookId === hook.body.id)!.body).toMatchObject({ event: 'Role.Created', path: '/roles', data: { id: role.body.id } });
     await api.del(`/api/hooks/${hook.body.id}`);
   });
 
