@@ -12,6 +12,7 @@ import {
   RequestUriNotSupported, UnauthorizedClient, UnsupportedResponseType, OAuthError,
 } from '../errors.ts';
 import { parseParams, type Form } from '../form.ts';
+import { knownResource } from '../grants/resource.ts';
 
 export class AuthorizationPageError extends Error {
   constructor(readonly error: OAuthError) {
@@ -76,15 +77,7 @@ async function resources(form: Form): Promise<string[]> {
   const out: string[] = [];
   for (const indicator of form.all('resource')) {
     if (indicator.length > MAX.resource) throw new InvalidTarget('resource is too long');
-    let url: URL;
-    try {
-      url = new URL(indicator);
-    } catch {
-      throw new InvalidTarget('resource must be an absolute URI');
-    }
-    if (url.hash) throw new InvalidTarget('resource must not contain a fragment');
-    const resource = await findResource(indicator);
-    if (!resource) throw new InvalidTarget('resource indicator is unknown');
+    const resource = await knownResource(indicator);
     // A signed-in user never becomes a Management API caller recorded as the app.
     if (resource.isBuiltIn) throw new InvalidTarget('the Management API cannot be requested by an end-user sign-in');
     if (!out.includes(indicator)) out.push(indicator);

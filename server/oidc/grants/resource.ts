@@ -13,6 +13,11 @@ export async function resolveResource(form: Form): Promise<OAuthResource> {
     if (!fallback) throw new InvalidTarget('no resource indicator was requested and no default resource is configured');
     return fallback;
   }
+  return knownResource(indicator);
+}
+
+/** One indicator (RFC 8707 §2): an absolute URI without a fragment that names a known resource. */
+export async function knownResource(indicator: string): Promise<OAuthResource> {
   let url: URL;
   try {
     url = new URL(indicator);

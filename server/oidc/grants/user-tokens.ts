@@ -47,6 +47,18 @@ async function requestedResource(ctx: GrantContext, authorized: string[]): Promi
   return resource;
 }
 
+/** The access token's custom claims for the signed-in user (the `access-token` script), and its audit scope. */
+async function userTokenClaims(ctx: GrantContext, authorization: Authorization, draft: TokenDraft) {
+  const { user, links } = authorization;
+  ctx.audit.scope = draft.scope.join(' ');
+  return customClaims('access-token', {
+    draft,
+    context: () => ({ user: userClaimsContext(user), application: applicationContext(ctx.client) }),
+    grant: { gty: authorization.gty, grantId: links.grantId },
+    request: { ip: ctx.req.ip, userAgent: ctx.req.header('user-agent')?.slice(0, 512) },
+  }, ctx.audit);
+}
+
 export async function planUserTokens(ctx: GrantContext, authorization: Authorization): Promise<Plan> {
   const { user, links, scopes } = authorization;
   ctx.audit.userId = user.id;
@@ -61,13 +73,7 @@ export async function planUserTokens(ctx: GrantContext, authorization: Authoriza
   ctx.audit.resource = resource.indicator;
   const granted = userScopesOn(user, resource.indicator);
   const draft = draftToken({ clientId: ctx.client.id, subject: user.id, resource, scopes: scopes.filter((s) => granted.has(s)) });
-  ctx.audit.scope = draft.scope.join(' ');
-  const claims = await customClaims('access-token', {
-    draft,
-    context: () => ({ user: userClaimsContext(user), application: applicationContext(ctx.client) }),
-    grant: { gty: authorization.gty, grantId: links.grantId },
-    request: { ip: ctx.req.ip, userAgent: ctx.req.header('user-agent')?.slice(0, 512) },
-  }, ctx.audit);
+  const claims = await userTokenClaims(ctx, authorization, draft);
   return { authorization, resource: { resource: resource, draft, claims } };
 }
 
@@ -118,12 +124,6 @@ async function planOrganizationToken(ctx: GrantContext, authorization: Authoriza
   const org = await organizationGrant('user', organizationId, user.id, target ? scopes : 'all-held', target);
   ctx.audit.resource = org.resource.indicator;
   const draft = draftToken({ clientId: ctx.client.id, subject: user.id, resource: org.resource, scopes: org.scopes, organizationId: org.organizationId });
-  ctx.audit.scope = draft.scope.join(' ');
-  const claims = await customClaims('access-token', {
-    draft,
-    context: () => ({ user: userClaimsContext(user), application: applicationContext(ctx.client) }),
-    grant: { gty: authorization.gty, grantId: links.grantId },
-    request: { ip: ctx.req.ip, userAgent: ctx.req.header('user-agent')?.slice(0, 512) },
-  }, ctx.audit);
+  const claims = await userTokenClaims(ctx, authorization, draft);
   return { authorization, resource: { resource: org.resource, draft, claims } };
 }

@@ -8,24 +8,35 @@ import type { Tx } from '../../db/index.ts';
 import { log } from '../../log.ts';
 
 type Listener = () => void;
-const listeners = new Set<Listener>();
+
+/** A set of listeners raised together; one that throws is logged and does not stop the others. */
+function signal(name: string): { on(listener: Listener): () => void; raise(): void } {
+  const listeners = new Set<Listener>();
+  return {
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    raise() {
+      for (const listener of listeners) {
+        try {
+          listener();
+        } catch (error) {
+          log.warn({ err: error }, `${name} listener failed`);
+        }
+      }
+    },
+  };
+}
+
+const outbox = signal('outbox');
+const config = signal('config');
 /** Transactions that wrote outbox rows; read by the transaction helpers once they commit. */
 const wroteOutbox = new WeakSet<object>();
 
-export function onOutboxCommitted(listener: Listener): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
+export const onOutboxCommitted = (listener: Listener): (() => void) => outbox.on(listener);
 
-export function outboxCommitted(): void {
-  for (const listener of listeners) {
-    try {
-      listener();
-    } catch (error) {
-      log.warn({ err: error }, 'outbox listener failed');
-    }
-  }
-}
+export const outboxCommitted = (): void => outbox.raise();
 
 /** Called inside a transaction that wrote outbox rows. */
 export function noteOutboxRows(tx: Tx): void {
@@ -37,20 +48,7 @@ export function wroteOutboxRows(tx: Tx): boolean {
   return wroteOutbox.has(tx);
 }
 
-const configListeners = new Set<Listener>();
-
-export function onConfigCommitted(listener: Listener): () => void {
-  configListeners.add(listener);
-  return () => configListeners.delete(listener);
-}
+export const onConfigCommitted = (listener: Listener): (() => void) => config.on(listener);
 
 /** Raised by the transaction helper once a configuration change committed. */
-export function configCommitted(): void {
-  for (const listener of configListeners) {
-    try {
-      listener();
-    } catch (error) {
-      log.warn({ err: error }, 'config listener failed');
-    }
-  }
-}
+export const configCommitted = (): void => config.raise();
