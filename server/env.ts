@@ -58,6 +58,8 @@ export const bootstrapSection = z.object({
   SIGIL_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
   SIGIL_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   SIGIL_CONSOLE_SESSION_MAX_AGE: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(8 * 3600),
+  /** Tests: every Management answer is parsed against its operation's declared response schema. */
+  SIGIL_CHECK_RESPONSES: bool.default(false),
 });
 
 /** Outbound calls (webhooks, claim-script fetch) and their delivery limits. */
@@ -125,6 +127,8 @@ export type Env = {
   auditRetentionDays: number;
   clientSecrets: 'hashed' | 'retrievable';
   consoleSessionMaxAge: number;
+  /** Parse every Management answer against its declared response (tests). */
+  checkResponses: boolean;
   cronSecret?: string;
   webhooks: WebhookConfig;
   sandbox: { workers: number; breakerTimeouts: number; breakerCooldownMs: number };
@@ -185,6 +189,7 @@ export function loadEnv(source: NodeJS.ProcessEnv): Env {
     auditRetentionDays: v.SIGIL_AUDIT_RETENTION_DAYS,
     clientSecrets: v.SIGIL_CLIENT_SECRETS,
     consoleSessionMaxAge: v.SIGIL_CONSOLE_SESSION_MAX_AGE,
+    checkResponses: v.SIGIL_CHECK_RESPONSES,
     cronSecret: v.CRON_SECRET,
     webhooks: {
       dispatcher: v.SIGIL_WEBHOOK_DISPATCHER,

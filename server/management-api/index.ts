@@ -7,6 +7,7 @@ import { authenticate } from './auth.ts';
 import { withRequestContext } from '../services/events/context.ts';
 import { ROUTES } from './routes/index.ts';
 import type { Route } from './route.ts';
+import { checkResponse } from './response-check.ts';
 
 type Compiled = { route: Route; pattern: RegExp; keys: string[] };
 
@@ -144,6 +145,7 @@ export async function handleManagementApi(req: ProtocolRequest): Promise<Protoco
     const facts = { path, method: route.method, status: route.status, params: rawParams, matchedRoute: route.path };
     const result = await withRequestContext(facts, () => route.handler({ params: params.data, query: query.data, body, actor, path, method: route.method }));
     const status = result.status ?? route.status;
+    checkResponse(route, status, result.body);
     const headers: Record<string, string> = { 'cache-control': 'no-store', ...result.headers };
     if (route.paginated && result.total !== undefined) {
       const q = query.data as { page: number; page_size: number };

@@ -78,6 +78,8 @@ export async function startSigil(options: { mode?: Mode; env?: Record<string, st
     SIGIL_BOOTSTRAP_CLIENT_ID: BOOTSTRAP_ID,
     SIGIL_BOOTSTRAP_CLIENT_SECRET: BOOTSTRAP_SECRET,
     SIGIL_LOG_LEVEL: 'warn',
+    // Every Management answer must match its declared response schema (a mismatch answers 500).
+    SIGIL_CHECK_RESPONSES: 'true',
     ...(process.env.SIGIL_DIST_DIR ? { SIGIL_DIST_DIR: process.env.SIGIL_DIST_DIR } : {}),
     ...options.env,
   };
