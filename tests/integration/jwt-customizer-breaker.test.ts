@@ -87,11 +87,11 @@ async function signIn(): Promise<string> {
   return cookiesOf(signIn);
 }
 
-/** The console's view: tRPC jwtCustomizer.get as a signed-in administrator. */
+/** The console's view: tRPC jwtCustomizer.playground as a signed-in administrator. */
 async function consoleBreaker() {
   consoleCookie ||= await signIn();
   const input = encodeURIComponent(JSON.stringify({ tokenType: 'client-credentials' }));
-  const res = await fetch(`${sigil.url}/api/trpc/jwtCustomizer.get?input=${input}`, { headers: { cookie: consoleCookie, origin: sigil.url } });
+  const res = await fetch(`${sigil.url}/api/trpc/jwtCustomizer.playground?input=${input}`, { headers: { cookie: consoleCookie, origin: sigil.url } });
   expect(res.status).toBe(200);
   return ((await res.json()) as { result: { data: { customizer: { breaker: unknown } | null } } }).result.data.customizer?.breaker ?? null;
 }

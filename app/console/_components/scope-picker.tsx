@@ -7,12 +7,12 @@ import { EmptyState, ErrorNotice, Loading, SearchBox } from './ui';
 
 export function ScopePicker({ picked, onChange, exclude }: { picked: Set<string>; onChange: (next: Set<string>) => void; exclude?: Set<string> }) {
   const trpc = useTRPC();
-  const resources = useQuery(trpc.resources.withScopes.queryOptions());
+  const resources = useQuery(trpc.resources.list.queryOptions({ includeScopes: 'true', page_size: 100 }));
   const [filter, setFilter] = useState('');
   if (resources.isPending) return <Loading label="Loading scopes…" />;
   if (resources.error) return <ErrorNotice error={resources.error} />;
   const term = filter.trim().toLowerCase();
-  const groups = resources.data
+  const groups = resources.data.items
     .map((r) => ({
       ...r,
       scopes: (r.scopes ?? []).filter((s) => !exclude?.has(s.id) && (!term || s.name.toLowerCase().includes(term) || r.name.toLowerCase().includes(term))),

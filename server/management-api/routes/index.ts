@@ -1,21 +1,29 @@
-import type { Route } from '../route.ts';
-import { applicationRoutes } from './applications.ts';
+import { routesOf, type Route } from '../route.ts';
+import { applicationOps } from './applications.ts';
 import { connectorRoutes } from './connectors.ts';
-import { hookRoutes } from './hooks.ts';
-import { jwtCustomizerRoutes } from './jwt-customizer.ts';
-import { logRoutes } from './logs.ts';
+import { hookOps } from './hooks.ts';
+import { jwtCustomizerOps } from './jwt-customizer.ts';
+import { logOps } from './logs.ts';
 import { organizationInvitationRoutes } from './organization-invitations.ts';
 import { organizationJitRoutes } from './organization-jit.ts';
 import { organizationMemberRoutes } from './organization-members.ts';
 import { organizationTemplateRoutes } from './organization-template.ts';
 import { organizationRoutes } from './organizations.ts';
-import { resourceRoutes } from './resources.ts';
-import { roleRoutes } from './roles.ts';
+import { resourceOps } from './resources.ts';
+import { roleOps } from './roles.ts';
 import { cookieKeyRoutes } from './cookie-keys.ts';
 import { signInExperienceRoutes } from './sign-in-exp.ts';
-import { signingKeyRoutes } from './signing-keys.ts';
+import { signingKeyOps } from './signing-keys.ts';
 import { subjectTokenRoutes } from './subject-tokens.ts';
-import { userRoutes } from './users.ts';
+import { userOps } from './users.ts';
 
-/** Every Management API route. The OpenAPI document is generated from this list. */
-export const ROUTES: Route[] = [...applicationRoutes, ...resourceRoutes, ...roleRoutes, ...userRoutes, ...signingKeyRoutes, ...subjectTokenRoutes, ...logRoutes, ...hookRoutes, ...jwtCustomizerRoutes, ...connectorRoutes, ...organizationRoutes, ...organizationMemberRoutes, ...organizationTemplateRoutes, ...organizationJitRoutes, ...organizationInvitationRoutes, ...signInExperienceRoutes, ...cookieKeyRoutes] as Route[];
+/**
+ * Every Management API route, in matching order. The OpenAPI document is generated from this list; the
+ * areas the console manages are keyed by console procedure name (trpc/derive.ts), the others are REST-only.
+ */
+export const ROUTES: Route[] = [
+  ...routesOf(applicationOps, resourceOps, roleOps, userOps, signingKeyOps),
+  ...subjectTokenRoutes,
+  ...routesOf(logOps, hookOps, jwtCustomizerOps),
+  ...connectorRoutes, ...organizationRoutes, ...organizationMemberRoutes, ...organizationTemplateRoutes, ...organizationJitRoutes, ...organizationInvitationRoutes, ...signInExperienceRoutes, ...cookieKeyRoutes,
+] as Route[];

@@ -12,20 +12,20 @@ import { route } from '../route.ts';
 const tag = 'Custom JWT claims';
 const path = '/api/configs/jwt-customizer/:tokenTypePath';
 
-export const jwtCustomizerRoutes = [
-  route({
+export const jwtCustomizerOps = {
+  list: route({
     method: 'GET', path: '/api/configs/jwt-customizer', scope: 'read:configs', tag,
     summary: 'List the configured claims scripts (keys jwt.accessToken, jwt.clientCredentials)',
     response: z.array(jwtCustomizerListItem), status: 200,
     handler: async () => ({ body: await customizers.listJwtCustomizers() }),
   }),
-  route({
+  get: route({
     method: 'GET', path, scope: 'read:configs', tag,
     summary: 'Get the claims script for a token type',
     params: jwtCustomizerParams, response: jwtCustomizerResponse, status: 200, errors: [404],
     handler: async ({ params }) => ({ body: await customizers.getJwtCustomizer(params.tokenTypePath) }),
   }),
-  route({
+  save: route({
     method: 'PUT', path, scope: 'write:configs', tag,
     summary: 'Create or replace the claims script for a token type (it must compile and define getCustomJwtClaims)',
     params: jwtCustomizerParams, body: jwtCustomizerPut, response: jwtCustomizerResponse, status: 200, errors: [400, 422],
@@ -34,20 +34,21 @@ export const jwtCustomizerRoutes = [
       return { status: created ? 201 : 200, body: value };
     },
   }),
-  route({
+  update: route({
     method: 'PATCH', path, scope: 'write:configs', tag,
     summary: 'Update some fields of the claims script for a token type',
     params: jwtCustomizerParams, body: jwtCustomizerPatch, response: jwtCustomizerResponse, status: 200, errors: [400, 404, 422],
     handler: async ({ params, body, actor }) => ({ body: await customizers.patchJwtCustomizer(actor, params.tokenTypePath, body) }),
   }),
-  route({
+  delete: route({
     method: 'DELETE', path, scope: 'write:configs', tag,
     summary: 'Delete the claims script for a token type (tokens are then issued without custom claims)',
     params: jwtCustomizerParams, status: 204, errors: [404],
     handler: async ({ params, actor }) => (await customizers.deleteJwtCustomizer(actor, params.tokenTypePath), {}),
   }),
-  route({
+  runTest: route({
     method: 'POST', path: '/api/configs/jwt-customizer/test', scope: 'write:configs', tag,
+    console: false,
     summary: 'Run a script against a sample token and context without saving it; returns the claims',
     body: jwtCustomizerTest, response: z.record(z.string(), z.unknown()), status: 200, errors: [400, 403, 422],
     handler: async ({ body }) => {
@@ -60,4 +61,4 @@ export const jwtCustomizerRoutes = [
       return { status: 422, body: { code: 'jwt_customizer.general', message, data } };
     },
   }),
-];
+};

@@ -8,8 +8,8 @@ const tag = 'Audit logs';
 
 const CONTENT_TYPES = { ndjson: 'application/x-ndjson; charset=utf-8', csv: 'text/csv; charset=utf-8' } as const;
 
-export const logRoutes = [
-  route({
+export const logOps = {
+  list: route({
     method: 'GET', path: '/api/logs', scope: 'read:logs', tag,
     summary: 'List audit log entries, newest first (token requests, webhook deliveries and every management change with actor, before/after; secrets masked)',
     query: pagination.extend(logFilterQuery.shape), response: z.array(logResponse), status: 200, paginated: true,
@@ -19,8 +19,9 @@ export const logRoutes = [
     },
   }),
   // Before `/api/logs/:id`: the first route whose pattern and method match wins.
-  route({
+  export: route({
     method: 'GET', path: '/api/logs/export', scope: 'read:logs', tag,
+    console: false,
     summary: 'Export matching entries, oldest first, as NDJSON (one entry per line) or CSV, streamed page by page',
     query: logExportQuery, status: 200,
     handler: async ({ query }) => {
@@ -32,9 +33,9 @@ export const logRoutes = [
       };
     },
   }),
-  route({
+  get: route({
     method: 'GET', path: '/api/logs/:id', scope: 'read:logs', tag, summary: 'Get an audit log entry',
     params: z.object({ id }), response: logResponse, status: 200, errors: [404],
     handler: async ({ params }) => ({ body: await logs.getLog(params.id) }),
   }),
-];
+};

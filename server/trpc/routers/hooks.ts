@@ -1,36 +1,26 @@
-// Webhooks in the console: the same services as /api/hooks, plus the delivery log, redelivery and a
-// success-rate chart from the hook's `TriggerHook.*` log entries.
+// Webhooks in the console: every Management operation on /api/hooks (derived from its one declaration),
+// plus the event catalogue, a test send that shows each receiver's answer, and a success-rate chart from
+// the hook's `TriggerHook.*` log entries (console-only).
 import { z } from 'zod';
+import { hookOps } from '../../management-api/routes/hooks.ts';
 import { id } from '../../schemas/common.ts';
-import { DELIVERY_STATUSES, hookCreate, hookPatch, hookTestBody } from '../../schemas/hooks.ts';
+import { hookTestBody } from '../../schemas/hooks.ts';
 import { HOOK_EVENTS, HOOK_EVENT_NAMES } from '../../services/events/catalog.ts';
 import * as logs from '../../services/logs.ts';
-import * as deliveries from '../../services/webhooks/deliveries.ts';
 import * as hooks from '../../services/webhooks/hooks.ts';
+import { proceduresOf } from '../derive.ts';
 import { adminProcedure, router } from '../init.ts';
-import { byId, listInput, toPagination } from '../pagination.ts';
-
-const delivery = z.object({ id, deliveryId: id });
 
 export const hooksRouter = router({
+  ...proceduresOf(hookOps),
+
   /** The events a hook can subscribe to, with what each means. */
   events: adminProcedure.query(() => HOOK_EVENT_NAMES.map((name) => ({ name, description: HOOK_EVENTS[name] }))),
-  list: adminProcedure
-    .input(listInput.omit({ search: true }))
-    .query(({ input }) => hooks.listHooks({ page: toPagination(input), includeExecutionStats: true })),
-  get: adminProcedure.input(byId).query(({ input }) => hooks.getHook(input.id, { includeExecutionStats: true })),
-  create: adminProcedure.input(hookCreate).mutation(({ ctx, input }) => hooks.createHook(ctx.actor, input)),
-  update: adminProcedure.input(z.object({ id, patch: hookPatch })).mutation(({ ctx, input }) => hooks.updateHook(ctx.actor, input.id, input.patch)),
-  delete: adminProcedure.input(byId).mutation(({ ctx, input }) => hooks.deleteHook(ctx.actor, input.id)),
-  regenerateSigningKey: adminProcedure.input(byId).mutation(({ ctx, input }) => hooks.regenerateSigningKey(ctx.actor, input.id)),
-  /** Sends test payloads and returns each receiver's answer (failures are results here, not errors). */
-  test: adminProcedure.input(hookTestBody.extend({ id })).mutation(({ ctx, input }) => hooks.testHook(ctx.actor, input.id, { events: input.events, config: input.config })),
-
-  deliveries: adminProcedure
-    .input(listInput.omit({ search: true }).extend({ id, status: z.enum(DELIVERY_STATUSES).optional() }))
-    .query(({ input }) => deliveries.listDeliveries(input.id, { status: input.status }, toPagination(input))),
-  delivery: adminProcedure.input(delivery).query(({ input }) => deliveries.getDelivery(input.id, input.deliveryId)),
-  redeliver: adminProcedure.input(delivery).mutation(({ ctx, input }) => deliveries.redeliver(ctx.actor, input.id, input.deliveryId)),
+  /**
+   * Sends test payloads and returns each receiver's answer, successes included (POST /api/hooks/:id/test
+   * answers Logto's bodiless 204 then, so the console cannot use it).
+   */
+  test: adminProcedure.input(hookTestBody.extend({ id })).mutation(({ ctx, input: { id: hookId, ...body } }) => hooks.testHook(ctx.actor, hookId, body)),
   /** Delivery attempts by result: the last 24 hours by hour, or the last 7 days by day. */
   chart: adminProcedure
     .input(z.object({ id, range: z.enum(['24h', '7d']), tzOffsetMinutes: z.number().int().min(-14 * 60).max(14 * 60).default(0) }))

@@ -1,16 +1,13 @@
-// Console: signing keys (list with the JWKS cache lifetime in force, rotate, delete a Previous key). Same
-// services and schemas as the Management API's /api/configs/oidc/private-keys.
-import { signingKeyIdParam, signingKeyRotate } from '../../schemas/signing-keys.ts';
+// Console: signing keys. List, rotate and delete are the Management operations on
+// /api/configs/oidc/private-keys (derived from their one declaration); how long JWKS answers may be
+// cached now is a fact only the console page shows.
+import { signingKeyOps } from '../../management-api/routes/signing-keys.ts';
 import { jwksMaxAge } from '../../services/signing-keys/key-set.ts';
-import * as signingKeys from '../../services/signing-keys/manage.ts';
+import { proceduresOf } from '../derive.ts';
 import { adminProcedure, router } from '../init.ts';
 
 export const signingKeysRouter = router({
-  list: adminProcedure.query(async () => {
-    const now = new Date();
-    const [keys, maxAge] = await Promise.all([signingKeys.listSigningKeys(now), jwksMaxAge(now)]);
-    return { keys, jwksMaxAge: maxAge, now: now.getTime() };
-  }),
-  rotate: adminProcedure.input(signingKeyRotate).mutation(({ ctx, input }) => signingKeys.rotateSigningKeys(ctx.actor, input)),
-  delete: adminProcedure.input(signingKeyIdParam).mutation(({ ctx, input }) => signingKeys.deleteSigningKey(ctx.actor, input.keyId)),
+  ...proceduresOf(signingKeyOps),
+  /** Seconds a JWKS response may be cached now (shortened while a Next key is pending). */
+  jwksMaxAge: adminProcedure.query(() => jwksMaxAge(new Date())),
 });

@@ -17,7 +17,7 @@ export default function ApplicationsPage() {
   const [search, setSearch] = useState('');
   const [page, setPage] = useState(1);
   const debounced = useDebounced(search.trim());
-  const list = useQuery({ ...trpc.applications.list.queryOptions({ search: debounced || undefined, page, pageSize: PAGE_SIZE }), placeholderData: keepPreviousData });
+  const list = useQuery({ ...trpc.applications.list.queryOptions({ search: debounced || undefined, page, page_size: PAGE_SIZE }), placeholderData: keepPreviousData });
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedApplication | null>(null);
 

@@ -61,7 +61,7 @@ export default function AuditLogsPage() {
     start_time: timeWindow.start,
     end_time: timeWindow.end,
   };
-  const list = useQuery({ ...trpc.logs.list.queryOptions({ ...filters, page, pageSize: PAGE_SIZE }), placeholderData: keepPreviousData });
+  const list = useQuery({ ...trpc.logs.list.queryOptions({ ...filters, page, page_size: PAGE_SIZE }), placeholderData: keepPreviousData });
   const chart = useQuery({
     ...trpc.logs.histogram.queryOptions({ ...filters, bucketMs: RANGES[range].bucket, tzOffsetMinutes: -new Date().getTimezoneOffset() }),
     placeholderData: keepPreviousData,

@@ -27,7 +27,7 @@ function CustomJwt() {
   const trpc = useTRPC();
   // While the script is tripped, poll, so the notice goes away when a trial run succeeds.
   const query = useQuery({
-    ...trpc.jwtCustomizer.get.queryOptions({ tokenType }),
+    ...trpc.jwtCustomizer.playground.queryOptions({ tokenType }),
     refetchOnWindowFocus: false,
     refetchInterval: (q) => (q.state.data?.customizer?.breaker ? 10_000 : false),
   });

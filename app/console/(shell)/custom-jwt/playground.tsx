@@ -106,7 +106,7 @@ export function Playground({ tokenType, saved, onDirtyChange }: { tokenType: Tok
   useUnsavedChangesGuard(dirty);
   useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
 
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.jwtCustomizer.get.queryKey({ tokenType }) });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.jwtCustomizer.playground.queryKey({ tokenType }) });
   const test = useMutation(trpc.jwtCustomizer.test.mutationOptions());
   const save = useMutation(trpc.jwtCustomizer.save.mutationOptions());
   const update = useMutation(trpc.jwtCustomizer.update.mutationOptions());
@@ -173,7 +173,7 @@ export function Playground({ tokenType, saved, onDirtyChange }: { tokenType: Tok
     setMarker(null);
     const saving = latest.current;
     save.mutate(
-      { tokenType, script: saving.script, environmentVariables: parsed.env, tokenSample: parsed.token, contextSample: parsed.context, blockIssuanceOnError: block, enabled },
+      { tokenTypePath: tokenType, script: saving.script, environmentVariables: parsed.env, tokenSample: parsed.token, contextSample: parsed.context, blockIssuanceOnError: block, enabled },
       {
         onSuccess: (value) => {
           setBaseline(saving);
@@ -195,7 +195,7 @@ export function Playground({ tokenType, saved, onDirtyChange }: { tokenType: Tok
     const apply = field === 'enabled' ? setEnabled : setBlock;
     apply(value);
     if (!stored) return;
-    update.mutate({ tokenType, [field]: value }, {
+    update.mutate({ tokenTypePath: tokenType, [field]: value }, {
       onSuccess: (v) => {
         setStored({ value: { ...v, enabled: v.enabled ?? true }, updatedAt: Date.now() });
         void refresh();
@@ -205,7 +205,7 @@ export function Playground({ tokenType, saved, onDirtyChange }: { tokenType: Tok
   };
 
   const onDelete = () =>
-    remove.mutate({ tokenType }, {
+    remove.mutate({ tokenTypePath: tokenType }, {
       onSuccess: () => {
         const fresh = textsFrom(tokenType, null);
         setConfirmDelete(false);

@@ -18,7 +18,7 @@ export default function ResourcesPage() {
   const [search, setSearch] = useState('');
   const [page, setPage] = useState(1);
   const debounced = useDebounced(search.trim());
-  const list = useQuery({ ...trpc.resources.list.queryOptions({ search: debounced || undefined, page, pageSize: PAGE_SIZE }), placeholderData: keepPreviousData });
+  const list = useQuery({ ...trpc.resources.list.queryOptions({ search: debounced || undefined, includeScopes: 'true', page, page_size: PAGE_SIZE }), placeholderData: keepPreviousData });
   const [creating, setCreating] = useState(false);
 
   return (

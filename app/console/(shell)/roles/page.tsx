@@ -20,7 +20,7 @@ export default function RolesPage() {
   const [type, setType] = useState<RoleType | undefined>(undefined);
   const [page, setPage] = useState(1);
   const debounced = useDebounced(search.trim());
-  const list = useQuery({ ...trpc.roles.list.queryOptions({ search: debounced || undefined, type, page, pageSize: PAGE_SIZE }), placeholderData: keepPreviousData });
+  const list = useQuery({ ...trpc.roles.list.queryOptions({ search: debounced || undefined, type, page, page_size: PAGE_SIZE }), placeholderData: keepPreviousData });
   const [creating, setCreating] = useState(false);
   const filters: Array<[RoleType | undefined, string]> = [[undefined, 'All'], ['User', 'User'], ['MachineToMachine', 'Machine-to-machine']];
 

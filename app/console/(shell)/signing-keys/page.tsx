@@ -40,16 +40,17 @@ export default function SigningKeysPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const list = useQuery({
-    ...trpc.signingKeys.list.queryOptions(),
+    ...trpc.signingKeys.list.queryOptions({}),
     // While a Next key is pending, follow the countdown and show the switch when it happens.
-    refetchInterval: (q) => (q.state.data?.keys.some((k) => k.status === 'Next') ? 1000 : false),
+    refetchInterval: (q) => (q.state.data?.some((k) => k.status === 'Next') ? 1000 : false),
   });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.signingKeys.list.queryKey() });
+  const jwksMaxAge = useQuery({ ...trpc.signingKeys.jwksMaxAge.queryOptions(), refetchInterval: list.data?.some((k) => k.status === 'Next') ? 1000 : false });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.signingKeys.pathKey() });
   const [rotating, setRotating] = useState(false);
   const [deleting, setDeleting] = useState<Key | null>(null);
   const remove = useMutation(trpc.signingKeys.delete.mutationOptions({ onSuccess: () => (setDeleting(null), refresh()) }));
   const now = useNow();
-  const keys = (list.data?.keys ?? []) as Key[];
+  const keys = (list.data ?? []) as Key[];
   const current = keys.find((k) => k.status === 'Current');
 
   return (
@@ -102,9 +103,9 @@ export default function SigningKeysPage() {
           </div>
         )}
       </Card>
-      {list.data ? (
+      {jwksMaxAge.data !== undefined ? (
         <p className="muted">
-          JWKS responses may be cached for {list.data.jwksMaxAge} s now
+          JWKS responses may be cached for {jwksMaxAge.data} s now
           {keys.some((k) => k.status === 'Next') ? ' (kept under half the time until the Next key signs).' : '.'}
         </p>
       ) : null}

@@ -17,7 +17,7 @@ export default function UsersPage() {
   const [search, setSearch] = useState('');
   const [page, setPage] = useState(1);
   const debounced = useDebounced(search.trim());
-  const list = useQuery({ ...trpc.users.list.queryOptions({ search: debounced || undefined, page, pageSize: PAGE_SIZE }), placeholderData: keepPreviousData });
+  const list = useQuery({ ...trpc.users.list.queryOptions({ ...(debounced ? { search: debounced } : {}), page: String(page), page_size: String(PAGE_SIZE) }), placeholderData: keepPreviousData });
   const [creating, setCreating] = useState(false);
 
   return (

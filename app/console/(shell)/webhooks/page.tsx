@@ -14,7 +14,7 @@ const PAGE_SIZE = 20;
 export default function WebhooksPage() {
   const trpc = useTRPC();
   const [page, setPage] = useState(1);
-  const list = useQuery({ ...trpc.hooks.list.queryOptions({ page, pageSize: PAGE_SIZE }), placeholderData: keepPreviousData, refetchInterval: 15_000 });
+  const list = useQuery({ ...trpc.hooks.list.queryOptions({ page, page_size: PAGE_SIZE, includeExecutionStats: 'true' }), placeholderData: keepPreviousData, refetchInterval: 15_000 });
   const [creating, setCreating] = useState(false);
   return (
     <>

@@ -17,17 +17,19 @@ export default function ApplicationPage() {
   const { id } = useParams<{ id: string }>();
   const trpc = useTRPC();
   const detail = useQuery(trpc.applications.get.queryOptions({ id }));
+  const secrets = useQuery(trpc.applications.secrets.queryOptions({ id }));
+  const roles = useQuery(trpc.applications.roles.queryOptions({ applicationId: id, page_size: 100 }));
 
-  if (detail.isPending) return <Loading />;
-  if (detail.error) {
+  if (detail.isPending || secrets.isPending || roles.isPending) return <Loading />;
+  if (detail.error || secrets.error || roles.error) {
     return (
       <>
         <PageHeader title="Application" back={{ href: '/console/applications', label: 'Applications' }} />
-        <ErrorNotice error={detail.error} />
+        <ErrorNotice error={detail.error ?? secrets.error ?? roles.error} />
       </>
     );
   }
-  const { application, secrets, roles } = detail.data;
+  const application = detail.data;
   const isM2M = application.type === 'MachineToMachine';
   return (
     <>
@@ -45,8 +47,8 @@ export default function ApplicationPage() {
           </div>
         </Card>
       </div>
-      <SecretsCard id={id} secrets={secrets} />
-      {isM2M ? <RolesCard id={id} roles={roles} /> : null}
+      <SecretsCard id={id} secrets={secrets.data} />
+      {isM2M ? <RolesCard id={id} roles={roles.data.items} /> : null}
       <TokenExchangeCard id={id} enabled={application.customClientMetadata.allowTokenExchange === true} thirdParty={application.isThirdParty} />
       {isM2M ? <TokenRequestCard id={id} /> : null}
       <DangerZone id={id} name={application.name} />
@@ -73,7 +75,7 @@ function SettingsCard({ id, name, description }: { id: string; name: string; des
         className="stack"
         onSubmit={(e) => {
           e.preventDefault();
-          update.mutate({ id, patch: { name: form.name, description: form.description || null } });
+          update.mutate({ id, name: form.name, description: form.description || null });
         }}
       >
         <Field label="Name" error={fieldProblem(update.error, 'name')}>
@@ -111,7 +113,7 @@ function TokenExchangeCard({ id, enabled, thirdParty }: { id: string; enabled: b
         disabled={update.isPending || thirdParty}
         onChange={(allowTokenExchange) => {
           setOn(allowTokenExchange);
-          update.mutate({ id, patch: { customClientMetadata: { allowTokenExchange } } });
+          update.mutate({ id, customClientMetadata: { allowTokenExchange } });
         }}
       />
       {thirdParty ? <p className="muted small">Third-party applications cannot use token exchange.</p> : null}

@@ -8,7 +8,7 @@ import { Button, Card, EmptyState, ErrorNotice, Loading } from '../../../_compon
 import { useTRPC } from '../../../_lib/trpc';
 import type { RouterOutputs } from '../../../_lib/types';
 
-type Role = RouterOutputs['applications']['get']['roles'][number];
+type Role = RouterOutputs['applications']['roles']['items'][number];
 
 export function RolesCard({ id, roles }: { id: string; roles: Role[] }) {
   const trpc = useTRPC();
@@ -54,7 +54,7 @@ export function RolesCard({ id, roles }: { id: string; roles: Role[] }) {
         confirmLabel="Remove"
         busy={remove.isPending}
         error={remove.error}
-        onConfirm={() => removing && remove.mutate({ id, roleId: removing.id })}
+        onConfirm={() => removing && remove.mutate({ applicationId: id, roleId: removing.id })}
       >
         <p>New tokens for this application will no longer carry the scopes of <strong>{removing?.name}</strong>.</p>
       </ConfirmDialog>
@@ -64,7 +64,7 @@ export function RolesCard({ id, roles }: { id: string; roles: Role[] }) {
 
 function AssignRoles({ id, open, assigned, onClose, onDone }: { id: string; open: boolean; assigned: Set<string>; onClose: () => void; onDone: () => Promise<unknown> }) {
   const trpc = useTRPC();
-  const roles = useQuery({ ...trpc.roles.list.queryOptions({ type: 'MachineToMachine', page: 1, pageSize: 100 }), enabled: open });
+  const roles = useQuery({ ...trpc.roles.list.queryOptions({ type: 'MachineToMachine', page: 1, page_size: 100 }), enabled: open });
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const assign = useMutation(trpc.applications.assignRoles.mutationOptions({ onSuccess: async (): Promise<void> => (await onDone(), close()) }));
   const close = (): void => (assign.reset(), setPicked(new Set()), onClose());
@@ -74,7 +74,7 @@ function AssignRoles({ id, open, assigned, onClose, onDone }: { id: string; open
       open={open}
       onClose={close}
       title="Assign roles"
-      onSubmit={() => picked.size > 0 && assign.mutate({ id, roleIds: [...picked] })}
+      onSubmit={() => picked.size > 0 && assign.mutate({ applicationId: id, roleIds: [...picked] })}
       footer={<><Button onClick={close}>Cancel</Button><Button type="submit" variant="primary" disabled={picked.size === 0} busy={assign.isPending}>Assign {picked.size || ''}</Button></>}
     >
       {roles.isPending ? (

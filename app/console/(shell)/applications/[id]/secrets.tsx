@@ -8,7 +8,7 @@ import { fieldProblem } from '../../../_lib/errors';
 import { useTRPC } from '../../../_lib/trpc';
 import type { RouterOutputs } from '../../../_lib/types';
 
-type Secret = RouterOutputs['applications']['get']['secrets'][number];
+type Secret = RouterOutputs['applications']['secrets'][number];
 const DAY = 86_400_000;
 const EXPIRY_CHOICES = [
   { value: 'never', label: 'Never' },
@@ -27,7 +27,7 @@ export function SecretsCard({ id, secrets }: { id: string; secrets: Secret[] }) 
     trpc.applications.deleteSecret.mutationOptions({
       onSuccess: async () => {
         setRevoking(null);
-        await queryClient.invalidateQueries({ queryKey: trpc.applications.get.queryKey({ id }) });
+        await queryClient.invalidateQueries({ queryKey: trpc.applications.secrets.queryKey({ id }) });
       },
     }),
   );
@@ -85,7 +85,7 @@ function AddSecret({ id, open, onClose }: { id: string; open: boolean; onClose: 
   const [expiry, setExpiry] = useState('never');
   const [date, setDate] = useState('');
   const [dateError, setDateError] = useState<string | null>(null);
-  const add = useMutation(trpc.applications.addSecret.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.applications.get.queryKey({ id }) }) }));
+  const add = useMutation(trpc.applications.addSecret.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.applications.secrets.queryKey({ id }) }) }));
   const close = () => {
     add.reset();
     setName('');

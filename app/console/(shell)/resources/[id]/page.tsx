@@ -64,7 +64,7 @@ function SettingsCard({ resource: r }: { resource: Resource }) {
         className="stack"
         onSubmit={(e) => {
           e.preventDefault();
-          update.mutate({ id: r.id, patch: { name: form.name, accessTokenTtl: Number(form.ttl), tokenFormat: form.tokenFormat, isDefault: form.isDefault } });
+          update.mutate({ id: r.id, name: form.name, accessTokenTtl: Number(form.ttl), tokenFormat: form.tokenFormat, isDefault: form.isDefault });
         }}
       >
         <Field label="Name" error={fieldProblem(update.error, 'name')}>

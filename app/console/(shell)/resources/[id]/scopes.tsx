@@ -91,7 +91,7 @@ function EditScope({ resourceId, scope, onClose, onSaved }: { resourceId: string
       open
       onClose={onClose}
       title="Edit scope"
-      onSubmit={() => update.mutate({ resourceId, scopeId: scope.id, patch: { name: name.trim(), description: description.trim() || null } })}
+      onSubmit={() => update.mutate({ resourceId, scopeId: scope.id, name: name.trim(), description: description.trim() || null })}
       footer={<><Button onClick={onClose}>Cancel</Button><Button type="submit" variant="primary" busy={update.isPending}>Save</Button></>}
     >
       <Field label="Scope name" hint="Renaming changes what clients must request." error={fieldProblem(update.error, 'name')}>

@@ -74,11 +74,11 @@ export function RoleApplications({ id }: { id: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [page, setPage] = useState(1);
-  const list = useQuery({ ...trpc.roles.applications.queryOptions({ id, page, pageSize: PAGE_SIZE }), placeholderData: keepPreviousData });
+  const list = useQuery({ ...trpc.roles.applications.queryOptions({ id, page, page_size: PAGE_SIZE }), placeholderData: keepPreviousData });
   const [assigning, setAssigning] = useState(false);
   const [search, setSearch] = useState('');
   const term = useDebounced(search.trim());
-  const candidates = useQuery({ ...trpc.applications.list.queryOptions({ search: term || undefined, page: 1, pageSize: 50 }), enabled: assigning });
+  const candidates = useQuery({ ...trpc.applications.list.queryOptions({ search: term || undefined, page: 1, page_size: 50 }), enabled: assigning });
   const [removing, setRemoving] = useState<Holder | null>(null);
   const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.roles.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.applications.pathKey() })]);
   const assign = useMutation(trpc.roles.assignApplications.mutationOptions({ onSuccess: async () => (await refresh(), setAssigning(false)) }));
@@ -121,11 +121,11 @@ export function RoleUsers({ id }: { id: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [page, setPage] = useState(1);
-  const list = useQuery({ ...trpc.roles.users.queryOptions({ id, page, pageSize: PAGE_SIZE }), placeholderData: keepPreviousData });
+  const list = useQuery({ ...trpc.roles.users.queryOptions({ id, page, page_size: PAGE_SIZE }), placeholderData: keepPreviousData });
   const [assigning, setAssigning] = useState(false);
   const [search, setSearch] = useState('');
   const term = useDebounced(search.trim());
-  const candidates = useQuery({ ...trpc.users.list.queryOptions({ search: term || undefined, excludeRoleId: id, page: 1, pageSize: 50 }), enabled: assigning });
+  const candidates = useQuery({ ...trpc.users.list.queryOptions({ ...(term ? { search: term } : {}), excludeRoleId: id, page: '1', page_size: '50' }), enabled: assigning });
   const [removing, setRemoving] = useState<Holder | null>(null);
   const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.roles.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() })]);
   const assign = useMutation(trpc.roles.assignUsers.mutationOptions({ onSuccess: async () => (await refresh(), setAssigning(false)) }));

@@ -50,7 +50,7 @@ function Settings({ id, name, description }: { id: string; name: string; descrip
   const dirty = form.name !== name || form.description !== description;
   return (
     <Card title="Settings">
-      <form className="stack" onSubmit={(e) => (e.preventDefault(), update.mutate({ id, patch: form }))}>
+      <form className="stack" onSubmit={(e) => (e.preventDefault(), update.mutate({ id, ...form }))}>
         <div className="form-grid">
           <Field label="Name" error={fieldProblem(update.error, 'name')}>
             {(p) => <input {...p} required maxLength={128} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />}

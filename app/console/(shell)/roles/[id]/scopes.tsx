@@ -11,7 +11,7 @@ import { useTRPC } from '../../../_lib/trpc';
 export function RoleScopes({ id }: { id: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const scopes = useQuery(trpc.roles.scopes.queryOptions({ id }));
+  const scopes = useQuery(trpc.roles.scopes.queryOptions({ id, page_size: 100 }));
   const [adding, setAdding] = useState(false);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [removing, setRemoving] = useState<{ id: string; name: string } | null>(null);
@@ -20,7 +20,7 @@ export function RoleScopes({ id }: { id: string }) {
   const remove = useMutation(trpc.roles.removeScope.mutationOptions({ onSuccess: async () => (setRemoving(null), await refresh()) }));
 
   const byResource = new Map<string, { name: string; indicator: string; scopes: Array<{ id: string; name: string }> }>();
-  for (const s of scopes.data ?? []) {
+  for (const s of scopes.data?.items ?? []) {
     const group = byResource.get(s.resourceId) ?? { name: s.resource.name, indicator: s.resource.indicator, scopes: [] };
     group.scopes.push({ id: s.id, name: s.name });
     byResource.set(s.resourceId, group);
@@ -59,7 +59,7 @@ export function RoleScopes({ id }: { id: string }) {
         onSubmit={() => picked.size > 0 && add.mutate({ id, scopeIds: [...picked] })}
         footer={<><Button onClick={() => setAdding(false)}>Cancel</Button><Button type="submit" variant="primary" disabled={picked.size === 0} busy={add.isPending}>Add {picked.size || ''}</Button></>}
       >
-        <ScopePicker picked={picked} onChange={setPicked} exclude={new Set((scopes.data ?? []).map((s) => s.id))} />
+        <ScopePicker picked={picked} onChange={setPicked} exclude={new Set((scopes.data?.items ?? []).map((s) => s.id))} />
         <ErrorNotice error={add.error} />
       </Dialog>
       <ConfirmDialog open={removing !== null} onClose={() => setRemoving(null)} title="Remove scope" confirmLabel="Remove" busy={remove.isPending} error={remove.error} onConfirm={() => removing && remove.mutate({ id, scopeId: removing.id })}>

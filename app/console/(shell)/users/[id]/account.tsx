@@ -26,7 +26,7 @@ export function AccountCard({ user }: { user: User }) {
             <p className="muted small">{user.isSuspended ? 'No new tokens are issued for this user.' : 'Suspending stops new tokens from being issued for this user.'}</p>
           </div>
           {user.isSuspended ? (
-            <Button busy={suspend.isPending} onClick={() => suspend.mutate({ id: user.id, isSuspended: false })}>Reactivate</Button>
+            <Button busy={suspend.isPending} onClick={() => suspend.mutate({ userId: user.id, isSuspended: false })}>Reactivate</Button>
           ) : (
             <Button variant="danger" onClick={() => (suspend.reset(), setConfirming(true))}>Suspend</Button>
           )}
@@ -40,7 +40,7 @@ export function AccountCard({ user }: { user: User }) {
           <Button onClick={() => setSettingPassword(true)}>{user.hasPassword ? 'Change password' : 'Set password'}</Button>
         </div>
       </div>
-      <ConfirmDialog open={confirming} onClose={() => setConfirming(false)} title="Suspend user" confirmLabel="Suspend" busy={suspend.isPending} error={suspend.error} onConfirm={() => suspend.mutate({ id: user.id, isSuspended: true })}>
+      <ConfirmDialog open={confirming} onClose={() => setConfirming(false)} title="Suspend user" confirmLabel="Suspend" busy={suspend.isPending} error={suspend.error} onConfirm={() => suspend.mutate({ userId: user.id, isSuspended: true })}>
         <p>No new tokens will be issued for this user until you reactivate them.</p>
       </ConfirmDialog>
       {settingPassword ? <SetPassword id={user.id} onClose={() => setSettingPassword(false)} /> : null}
@@ -58,7 +58,7 @@ function SetPassword({ id, onClose }: { id: string; onClose: () => void }) {
       open
       onClose={onClose}
       title="Set password"
-      onSubmit={() => set.mutate({ id, password })}
+      onSubmit={() => set.mutate({ userId: id, password })}
       footer={set.isSuccess ? <Button variant="primary" onClick={onClose}>Done</Button> : <><Button onClick={onClose}>Cancel</Button><Button type="submit" variant="primary" busy={set.isPending}>Set password</Button></>}
     >
       {set.isSuccess ? <Notice kind="success">Password set.</Notice> : (
@@ -85,7 +85,7 @@ export function DeleteUserCard({ id, label }: { id: string; label: string }) {
   return (
     <Card title="Delete user" description="Removes the user, their roles and custom data.">
       <Button variant="danger" icon="trash" onClick={() => (remove.reset(), setOpen(true))}>Delete user</Button>
-      <ConfirmDialog open={open} onClose={() => setOpen(false)} title="Delete user" confirmLabel="Delete" typeToConfirm={label} busy={remove.isPending} error={remove.error} onConfirm={() => remove.mutate({ id })}>
+      <ConfirmDialog open={open} onClose={() => setOpen(false)} title="Delete user" confirmLabel="Delete" typeToConfirm={label} busy={remove.isPending} error={remove.error} onConfirm={() => remove.mutate({ userId: id })}>
         <p>This deletes <strong>{label}</strong>. It cannot be undone.</p>
       </ConfirmDialog>
     </Card>

@@ -22,7 +22,7 @@ export function CustomDataCard({ id, customData, updatedAt }: { id: string; cust
   const dirty = check.ok ? JSON.stringify(check.value) !== JSON.stringify(customData) : true;
   return (
     <Card title="Custom data" description="Arbitrary JSON kept on the user (replaced as a whole on save).">
-      <form className="stack" onSubmit={(e) => (e.preventDefault(), check.ok && update.mutate({ id, patch: { customData: check.value } }))}>
+      <form className="stack" onSubmit={(e) => (e.preventDefault(), check.ok && update.mutate({ userId: id, customData: check.value }))}>
         <JsonEditor label="customData" value={text} onChange={(t, c) => (setText(t), setCheck(c))} serverError={fieldProblem(update.error, 'customData')} />
         {update.error && !fieldProblem(update.error, 'customData') ? <ErrorNotice error={update.error} /> : null}
         {update.isSuccess && !dirty ? <Notice kind="success">Saved.</Notice> : null}

@@ -14,7 +14,7 @@ import { UserRolesCard } from './roles';
 export default function UserPage() {
   const { id } = useParams<{ id: string }>();
   const trpc = useTRPC();
-  const user = useQuery(trpc.users.get.queryOptions({ id }));
+  const user = useQuery(trpc.users.get.queryOptions({ userId: id }));
   if (user.isPending) return <Loading />;
   if (user.error) {
     return (

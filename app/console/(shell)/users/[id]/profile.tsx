@@ -55,7 +55,7 @@ export function ProfileCard({ user }: { user: User }) {
       if (v) profile[f.key] = v;
       else delete profile[f.key];
     }
-    update.mutate({ id: user.id, patch: { ...ids, profile } });
+    update.mutate({ userId: user.id, ...ids, profile });
   };
 
   return (

@@ -21,7 +21,7 @@ export function Deliveries({ hookId }: { hookId: string }) {
   const [status, setStatus] = useState<Status | undefined>(undefined);
   const [page, setPage] = useState(1);
   const [open, setOpen] = useState<string | null>(null);
-  const list = useQuery({ ...trpc.hooks.deliveries.queryOptions({ id: hookId, status, page, pageSize: PAGE_SIZE }), placeholderData: keepPreviousData, refetchInterval: 5_000 });
+  const list = useQuery({ ...trpc.hooks.deliveries.queryOptions({ id: hookId, status, page, page_size: PAGE_SIZE }), placeholderData: keepPreviousData, refetchInterval: 5_000 });
   const filters: Array<[Status | undefined, string]> = [[undefined, 'All'], ['Pending', 'Pending'], ['Delivered', 'Delivered'], ['Dead', 'Dead']];
   return (
     <Card

@@ -21,7 +21,7 @@ const dayLabel = (ms: number) => new Date(ms).toLocaleDateString(undefined, { we
 export default function WebhookPage() {
   const { id } = useParams<{ id: string }>();
   const trpc = useTRPC();
-  const hook = useQuery(trpc.hooks.get.queryOptions({ id }));
+  const hook = useQuery(trpc.hooks.get.queryOptions({ id, includeExecutionStats: 'true' }));
   if (hook.isPending) return <Loading />;
   if (hook.error) {
     return (
@@ -128,12 +128,12 @@ function Settings({ hook }: { hook: Hook }) {
   const dirty = JSON.stringify(form) !== JSON.stringify(initial());
   return (
     <Card title="Settings">
-      <form className="stack" onSubmit={(e) => (e.preventDefault(), update.mutate({ id: hook.id, patch: toHookInput(form) }))}>
+      <form className="stack" onSubmit={(e) => (e.preventDefault(), update.mutate({ id: hook.id, ...toHookInput(form) }))}>
         <Switch
           label="Enabled"
           checked={hook.enabled}
           disabled={toggle.isPending}
-          onChange={(enabled) => toggle.mutate({ id: hook.id, patch: { enabled } })}
+          onChange={(enabled) => toggle.mutate({ id: hook.id, enabled })}
           description="A disabled webhook gets no new events; deliveries already queued wait and resume when it is enabled again."
         />
         <ErrorNotice error={toggle.error} />
