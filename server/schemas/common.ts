@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
 export const id = z.string().min(1).max(128);
-export const idParam = z.object({ id });
 
 /** Logto's list conventions: page (1-based) and page_size (default 20, max 100). */
 export const pagination = z.object({

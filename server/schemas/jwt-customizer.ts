@@ -112,10 +112,3 @@ export type JwtCustomizerTest = z.infer<typeof jwtCustomizerTest>;
  */
 export const SCRIPT_FAILURE_KINDS = ['syntax', 'runtime', 'timeout', 'memory', 'denied', 'invalid_result', 'busy', 'tripped'] as const;
 export type ScriptFailureKind = (typeof SCRIPT_FAILURE_KINDS)[number];
-
-/** The 422/403 body of a failed test run: Logto's `{ code, message }` plus where and how it failed. */
-export const jwtCustomizerTestFailure = z.object({
-  code: z.string(),
-  message: z.string(),
-  data: z.object({ kind: z.enum(SCRIPT_FAILURE_KINDS), line: z.number().int().optional(), column: z.number().int().optional(), durationMs: z.number() }),
-});

@@ -28,13 +28,6 @@ export const logResponse = z.object({
 });
 export type LogResponse = z.infer<typeof logResponse>;
 
-export const logHistogramQuery = logFilterQuery.extend({
-  /** Bucket width; the console uses an hour or a day. */
-  bucket_ms: z.coerce.number().int().min(60_000).max(31 * 86_400_000).default(3_600_000),
-});
-
-export const logHistogramResponse = z.array(z.object({ start: epochMs, success: z.number().int(), error: z.number().int() }));
-
 /** Logto's hook execution stats (last 24 h): requests made and how many succeeded. */
 export const executionStats = z.object({ requestCount: z.number().int(), successCount: z.number().int() });
 export type ExecutionStats = z.infer<typeof executionStats>;

@@ -35,7 +35,3 @@ export const forbidden = (code: string, message: string) => new DomainError('for
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
 }
-
-export function isNotFoundViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2025';
-}

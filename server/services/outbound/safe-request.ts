@@ -29,11 +29,6 @@ export interface SafeRequestOptions {
   maxResponseBytes?: number;
   /** Permit loopback/private/link-local destinations (development only). Default false. */
   allowPrivateNetworks?: boolean;
-  /**
-   * Custom address policy (e.g. an allowlist of internal webhook receivers). Called for every
-   * resolved address of every hop; replaces the default `allowPrivateNetworks || !isBlockedAddress`.
-   */
-  allowAddress?: (address: string, hostname: string) => boolean;
   /** Redirects to follow, each re-validated. Default 0: a 3xx response is returned as is. */
   maxRedirects?: number;
   signal?: AbortSignal;
@@ -149,7 +144,6 @@ type Hop = {
 type HopOptions = {
   maxResponseBytes: number;
   allowPrivateNetworks: boolean;
-  allowAddress?: (address: string, hostname: string) => boolean;
   resolve: Resolver;
   signal?: AbortSignal;
 };
@@ -159,13 +153,7 @@ async function requestOnce(hop: Hop, deadline: number, opts: HopOptions): Promis
   const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   const addresses = await resolveHost(hostname, deadline, opts.resolve, opts.signal);
   if (addresses.length === 0) throw new OutboundError('network', `No addresses found for ${hostname}`);
-  if (opts.allowAddress) {
-    for (const a of addresses) {
-      if (!opts.allowAddress(a.address, hostname)) {
-        throw new OutboundError('blocked_address', `Requests to ${hostname === a.address ? a.address : `${hostname} (${a.address})`} are not allowed`);
-      }
-    }
-  } else if (!opts.allowPrivateNetworks) {
+  if (!opts.allowPrivateNetworks) {
     for (const a of addresses) {
       const reason = blockedReason(a.address);
       if (reason) {
@@ -310,7 +298,6 @@ export async function safeRequest(options: SafeRequestOptions): Promise<SafeResp
   const common: HopOptions = {
     maxResponseBytes,
     allowPrivateNetworks: options.allowPrivateNetworks ?? false,
-    allowAddress: options.allowAddress,
     resolve: options.resolve ?? defaultResolver,
     signal: options.signal,
   };

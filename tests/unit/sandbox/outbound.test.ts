@@ -181,15 +181,16 @@ describe('safeRequest', () => {
     expect(JSON.parse(followed.body.toString()).url).toBe('/info');
   });
 
-  it('every redirect hop is re-validated: a hop to a blocked address is refused before connecting', async () => {
-    // The first hop is allowed by a custom policy (public.example -> the test server); the redirect
-    // goes to localhost, which the same policy refuses.
-    const resolve = async () => [{ address: '127.0.0.1', family: 4 }];
-    const allowAddress = (_ip: string, host: string) => host === 'public.example';
+  it('every redirect hop is resolved and checked again before connecting', async () => {
+    // The first hop (public.example -> the test server) connects; the redirect names localhost, which is
+    // resolved afresh (no pinning to the first hop's address) and, resolving to nothing, is never reached.
+    const asked: string[] = [];
+    const resolve = async (host: string) => (asked.push(host), host === 'public.example' ? [{ address: '127.0.0.1', family: 4 }] : []);
     const before = server.hits.filter((h) => h.startsWith('GET')).length;
     await expect(
-      safeRequest({ url: `http://public.example:${server.port}/redirect-loopback-name`, resolve, allowAddress, maxRedirects: 3 }),
-    ).rejects.toMatchObject({ code: 'blocked_address' });
+      safeRequest({ url: `http://public.example:${server.port}/redirect-loopback-name`, resolve, allowPrivateNetworks: true, maxRedirects: 3 }),
+    ).rejects.toMatchObject({ code: 'network' });
+    expect(asked).toEqual(['public.example', 'localhost']);
     const requests = server.hits.filter((h) => h.startsWith('GET')).slice(before);
     expect(requests).toEqual(['GET /redirect-loopback-name']);
   });
