@@ -89,9 +89,9 @@ export function protocolSuite(mode: Mode) {
 
     it('answers invalid_target for unknown, missing-without-default and multiple resources', async () => {
       const unknown = await tokenRequest(sigil, { grant_type: 'client_credentials', resource: 'https://nope.example' }, m2m.app);
-      expect(unknown).toMatchObject({ status: 400, body: { error: 'invalid_target', error_description: 'resource indicator is unknown' } });
+      expect(unknown).toMatchObject({ status: 400, body: { error: 'invalid_target', error_description: 'resource indicator is missing, or unknown' } });
       const missing = await tokenRequest(sigil, { grant_type: 'client_credentials' }, m2m.app);
-      expect(missing).toMatchObject({ status: 400, body: { error: 'invalid_target', error_description: 'no resource indicator was requested and no default resource is configured' } });
+      expect(missing).toMatchObject({ status: 400, body: { error: 'invalid_target', error_description: 'both `resource` and `organization_id` are not provided' } }); // Logto's texts
       const body = new URLSearchParams([['grant_type', 'client_credentials'], ['resource', m2m.indicator], ['resource', 'https://other.example']]);
       const res = await fetch(`${sigil.url}/oidc/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(m2m.app.id, m2m.app.secret) }, body });
       expect(res.status).toBe(400);
