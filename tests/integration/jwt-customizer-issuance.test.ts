@@ -205,6 +205,16 @@ describe('failure policies', () => {
     expect(issue).toMatchObject({ result: 'Success', customClaims: { failed: 'runtime' } });
   });
 
+  it('default: a saved script with a syntax error issues the token without claims, recorded as kind syntax', async () => {
+    await useScript('const getCustomJwtClaims = () => ({ x: 1 ;');
+    const since = new Date();
+    const res = await token();
+    expect(res.status).toBe(200);
+    expect(decodeJwt(res.body.access_token).x).toBeUndefined();
+    const [record] = await auditRows('JwtCustomizer.ClientCredentials', since);
+    expect(record).toMatchObject({ result: 'Error', error: { code: 'syntax' }, issuance: 'issued_without_claims' });
+  });
+
   it('default: a timeout (while(true){}) issues the token without claims; the server keeps answering', async () => {
     await useScript('const getCustomJwtClaims = () => { while (true) {} };');
     const since = new Date();
