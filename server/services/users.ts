@@ -14,6 +14,7 @@ import { assertWithinCaller } from './privilege.ts';
 import { toRoleResponse } from './roles.ts';
 import { revokeUserSignIns } from './sign-in/sessions.ts';
 import { dataChange } from './transaction.ts';
+import { usernamesIgnoreCase } from './sign-in/settings.ts';
 import { toUserResponse, type UserRow } from './users/response.ts';
 import { assertUserPassword, describeHash, encodeImported } from './users/password.ts';
 import { normalizePhone, phoneSpellings } from './users/phone.ts';
@@ -47,12 +48,22 @@ function inUse(field: keyof typeof IN_USE, value: string) {
   return unprocessable(code, `This ${what} (\`${value}\`) is already in use by another user.`, field);
 }
 
+/**
+ * Whether another user has this username: exactly, or (usernamePolicy.caseSensitive: false) in any case.
+ * lower() in the query on both databases (usernames are ASCII: letters, digits, `_`), one indexed-size read.
+ */
+async function usernameTaken(tx: Tx, username: string, exceptUserId?: string): Promise<boolean> {
+  if (!(await usernamesIgnoreCase())) {
+    return (await tx.user.findFirst({ where: { username, ...(exceptUserId ? { NOT: { id: exceptUserId } } : {}) }, select: { id: true } })) !== null;
+  }
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE lower("username") = lower(${username}) LIMIT 2`;
+  return rows.some((r) => r.id !== exceptUserId);
+}
+
 /** Logto's identifier collision check: 422 naming the field. Emails compare case-insensitively. */
 async function guardIdentifiers(tx: Tx, ids: Identifiers, exceptUserId?: string): Promise<void> {
   const other = exceptUserId ? { NOT: { id: exceptUserId } } : {};
-  if (ids.username && (await tx.user.findFirst({ where: { username: ids.username, ...other }, select: { id: true } }))) {
-    throw inUse('username', ids.username);
-  }
+  if (ids.username && (await usernameTaken(tx, ids.username, exceptUserId))) throw inUse('username', ids.username);
   if (ids.primaryEmail) {
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE lower("primaryEmail") = lower(${ids.primaryEmail})`;
     if (rows.some((r) => r.id !== exceptUserId)) throw inUse('primaryEmail', ids.primaryEmail);
@@ -244,7 +255,9 @@ export async function deleteUser(actor: Actor, id: string): Promise<void> {
     await revokeUserTokens(tx, id);
     await tx.user.delete({ where: { id } });
     const response = toUserResponse(before);
-    await emitDataEvent(tx, actor, { event: 'User.Deleted', entity: 'User', entityId: id, before: response, data: response, userId: id });
+    // Webhook data: Logto's user info fields (userInfoSelectFields), so not `hasPassword`.
+    const { hasPassword: _, ...userInfo } = response;
+    await emitDataEvent(tx, actor, { event: 'User.Deleted', entity: 'User', entityId: id, before: response, data: userInfo, userId: id });
   });
 }
 
