@@ -1,6 +1,6 @@
 // Users: the tenant's end users, as Logto's `/api/users`. They are data, not cached configuration, so
 // changes run in `dataChange`; each emits its Logto-named event (`User.Created`, `User.Data.Updated`, ...)
-// with before/after. Passwords are scrypt-hashed and never leave this module: responses say `hasPassword`.
+// with before/after. Passwords are hashed (Argon2i) and never leave this module: responses say `hasPassword`.
 import { db, dbProvider, type Tx } from '../db/index.ts';
 import type { Page, Pagination } from '../schemas/common.ts';
 import type { RoleResponse } from '../schemas/roles.ts';
@@ -97,7 +97,7 @@ async function initialPasswordHash(input: UserCreate): Promise<string | null> {
     throw new DomainError('invalid_input', 'user.password_algorithm_required', 'passwordAlgorithm is required with passwordDigest.', 'passwordAlgorithm');
   }
   if (input.passwordDigest && input.passwordAlgorithm) return encodeImported(input.passwordAlgorithm, input.passwordDigest);
-  // scrypt is deliberately slow: hash before the transaction so the write lock is held only for the write.
+  // Argon2i is deliberately slow: hash before the transaction so the write lock is held only for the write.
   return input.password ? hashPassword(input.password) : null;
 }
 
@@ -240,7 +240,7 @@ export async function setSuspended(actor: Actor, id: string, isSuspended: boolea
 }
 
 export async function setPassword(actor: Actor, id: string, password: string): Promise<UserResponse> {
-  await requireUser(db(), id); // 404 before spending ~100 ms on scrypt
+  await requireUser(db(), id); // 404 before spending ~0.1 s on Argon2i
   const passwordHash = await hashPassword(password);
   // A password is a way to act as the user: only for callers holding what the user holds.
   return changeUser(actor, id, 'User.Data.Updated', async (_, tx) => {
