@@ -14,7 +14,7 @@ import { assertWithinCaller } from './privilege.ts';
 import { toRoleResponse } from './roles.ts';
 import { revokeUserSignIns } from './sign-in/sessions.ts';
 import { dataChange } from './transaction.ts';
-import { usernamesIgnoreCase } from './sign-in/settings.ts';
+import { passwordExpirationEnabled, usernamesIgnoreCase } from './sign-in/settings.ts';
 import { toUserResponse, type UserRow } from './users/response.ts';
 import { assertUserPassword, describeHash, encodeImported } from './users/password.ts';
 import { normalizePhone, phoneSpellings } from './users/phone.ts';
@@ -164,6 +164,19 @@ export async function getUser(id: string, options: { includeSsoIdentities?: bool
 /** Logto's POST /users/:userId/password/verify: resolves when correct, 422 `session.invalid_credentials` when not. */
 export async function verifyPassword(id: string, password: string): Promise<void> {
   await assertUserPassword(await requireUser(db(), id), password);
+}
+
+/**
+ * Logto's PATCH /users/:id/password/expiration. Marking a password expired needs the expiration policy,
+ * which Sigil never enables (sign-in/settings.ts): `isExpired: true` is Logto's 400; `false` changes nothing
+ * (no password is ever expired) and answers the user.
+ */
+export async function setPasswordExpired(id: string, isExpired: boolean): Promise<UserResponse> {
+  const row = await requireUser(db(), id);
+  if (isExpired && !passwordExpirationEnabled()) {
+    throw new DomainError('invalid_input', 'sign_in_experiences.password_expiration_not_enabled', 'Password expiration policy is not enabled. Enable it in the sign-in experience settings before expiring passwords.');
+  }
+  return toUserResponse(row);
 }
 
 /** One update path for every user mutation: guard, write, emit `event` with before/after. */

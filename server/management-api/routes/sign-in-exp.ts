@@ -2,7 +2,7 @@
 // (SignInAndRegister enables registration), `passwordPolicy.length` and `usernamePolicy`. Other Logto fields (branding,
 // connectors, MFA) are accepted and ignored, as the answer shows: it holds only what Sigil keeps.
 import { z } from 'zod';
-import { getSignInExperience, patchSignInExperience } from '../../services/sign-in/settings.ts';
+import { getSignInExperience, PASSWORD_EXPIRATION, patchSignInExperience } from '../../services/sign-in/settings.ts';
 import { route } from '../route.ts';
 
 const tag = 'Sign-in experience';
@@ -17,6 +17,7 @@ const patch = z
       maxLength: z.number().int().min(1).max(128).optional(),
       allowedChars: z.object({ lowercase: z.boolean(), uppercase: z.boolean(), numbers: z.boolean(), underscore: z.boolean() }).partial().optional(),
     }).optional(),
+    passwordExpiration: z.object({ enabled: z.boolean().optional(), validPeriodDays: z.number().optional() }).passthrough().optional(),
   })
   .passthrough();
 const response = z.object({
@@ -27,9 +28,10 @@ const response = z.object({
     caseSensitive: z.boolean(), minLength: z.number(), maxLength: z.number(),
     allowedChars: z.object({ lowercase: z.boolean(), uppercase: z.boolean(), numbers: z.boolean(), underscore: z.boolean() }),
   }),
+  passwordExpiration: z.object({ enabled: z.literal(false) }),
 });
 
-const shape = (s: Awaited<ReturnType<typeof getSignInExperience>>) => ({ id: 'default', ...s });
+const shape = (s: Awaited<ReturnType<typeof getSignInExperience>>) => ({ id: 'default', ...s, passwordExpiration: PASSWORD_EXPIRATION });
 
 export const signInExperienceRoutes = [
   route({

@@ -4,7 +4,10 @@
 // - passwordPolicy.length: { min, max } for new passwords (registration);
 // - usernamePolicy: Logto's (@logto/core-kit) { caseSensitive, minLength, maxLength, allowedChars }.
 //   `caseSensitive: false` makes usernames unique regardless of case, for every write (Management API
-//   included); the length and character rules bind end users registering, not administrators (Logto's rule).
+//   included); the length and character rules bind end users registering, not administrators (Logto's rule);
+// - passwordExpiration: Logto's policy. Logto lets it be enabled only when people can reset a forgotten
+//   password by email or SMS; Sigil has no such connectors, so it stays `{ enabled: false }` and enabling it
+//   answers Logto's 422 `sign_in_experiences.password_expiration_requires_forgot_password`.
 // Read on each sign-in page view and user write (one primary-key read), so a change applies at once in
 // every instance.
 import { z } from 'zod';
@@ -27,6 +30,9 @@ export const signInExperience = z.object({
   usernamePolicy,
 });
 export type SignInExperience = z.infer<typeof signInExperience>;
+
+/** Logto's passwordExpirationPolicyGuard: `{ enabled: false }` or `{ enabled: true, validPeriodDays ≥ 1 }`. */
+export type PasswordExpirationPatch = { enabled?: boolean; validPeriodDays?: number };
 
 /** Logto's defaultUsernamePolicy: case-sensitive, 1–128 characters, every character class. */
 export const DEFAULT_USERNAME_POLICY: UsernamePolicy = {
@@ -54,10 +60,27 @@ export type SignInExperiencePatch = {
   signInMode?: 'SignIn' | 'Register' | 'SignInAndRegister';
   passwordPolicy?: { length?: { min?: number; max?: number } };
   usernamePolicy?: Partial<Omit<UsernamePolicy, 'allowedChars'>> & { allowedChars?: Partial<UsernamePolicy['allowedChars']> };
+  passwordExpiration?: PasswordExpirationPatch;
 };
+
+/** Sigil never expires passwords (see above); what Logto would accept to enable is refused with Logto's codes. */
+function checkPasswordExpiration(patch: PasswordExpirationPatch | undefined): void {
+  if (!patch || patch.enabled === false || patch.enabled === undefined) return;
+  if (!Number.isInteger(patch.validPeriodDays) || patch.validPeriodDays! < 1) {
+    throw new DomainError('unprocessable', 'sign_in_experiences.password_expiration_invalid_period_days', 'Valid period days must be a positive integer when password expiration is enabled.', 'passwordExpiration.validPeriodDays');
+  }
+  throw new DomainError('unprocessable', 'sign_in_experiences.password_expiration_requires_forgot_password', 'Password expiration requires at least one forgot password method with a valid connector (Sigil has no email or SMS connectors).', 'passwordExpiration.enabled');
+}
+
+/** Logto's `passwordExpiration` as GET /api/sign-in-exp shows it: never enabled in Sigil. */
+export const PASSWORD_EXPIRATION = { enabled: false } as const;
+
+/** Whether an administrator may mark passwords expired (Logto: only while the policy is enabled). */
+export const passwordExpirationEnabled = (): boolean => false;
 
 /** Merges a patch and checks what only the whole can tell (min ≤ max; a username must be able to start). */
 export async function patchSignInExperience(patch: SignInExperiencePatch): Promise<SignInExperience> {
+  checkPasswordExpiration(patch.passwordExpiration);
   const current = await getSignInExperience();
   const length = { ...current.passwordPolicy.length, ...patch.passwordPolicy?.length };
   if (length.min > length.max) throw invalidInput('passwordPolicy.length', 'min must not exceed max');

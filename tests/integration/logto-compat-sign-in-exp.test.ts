@@ -1,4 +1,6 @@
-// Logto's username policy on PATCH /api/sign-in-exp (`usernamePolicy`: caseSensitive, minLength, maxLength,
+// Logto's sign-in experience policies Sigil keeps. Password expiration (PATCH /api/sign-in-exp
+// `passwordExpiration`, PATCH /users/:id/password/expiration): Logto's codes; it cannot be enabled without
+// forgot-password connectors, which Sigil does not have. Username policy on PATCH /api/sign-in-exp (`usernamePolicy`: caseSensitive, minLength, maxLength,
 // allowedChars): stored and returned, and `caseSensitive: false` honoured by Management API user writes
 // (422 user.username_already_in_use for a username that differs only by case), on SQLite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,5 +68,30 @@ describe('usernamePolicy (Logto sign-in experience)', () => {
   it('back to case-sensitive: the case variant is accepted again', async () => {
     await api.patch('/api/sign-in-exp', { usernamePolicy: { caseSensitive: true } });
     expect((await api.post('/api/users', { username: 'ALICE_POLICY' })).status).toBe(200);
+  });
+
+  it("password expiration: off, and cannot be enabled without forgot-password connectors (Logto's 422s)", async () => {
+    expect((await api.get('/api/sign-in-exp')).body.passwordExpiration).toEqual({ enabled: false });
+    expect(await api.patch('/api/sign-in-exp', { passwordExpiration: { enabled: false } })).toMatchObject({ status: 200, body: { passwordExpiration: { enabled: false } } });
+    expect(await api.patch('/api/sign-in-exp', { passwordExpiration: { enabled: true, validPeriodDays: 30 } })).toMatchObject({
+      status: 422, body: { code: 'sign_in_experiences.password_expiration_requires_forgot_password' },
+    });
+    expect(await api.patch('/api/sign-in-exp', { passwordExpiration: { enabled: true, validPeriodDays: 0 } })).toMatchObject({
+      status: 422, body: { code: 'sign_in_experiences.password_expiration_invalid_period_days' },
+    });
+    expect(await api.patch('/api/sign-in-exp', { passwordExpiration: { enabled: 'yes' } })).toMatchObject({ status: 400, body: { field: 'passwordExpiration.enabled' } });
+    expect((await api.get('/api/sign-in-exp')).body.passwordExpiration).toEqual({ enabled: false });
+  });
+
+  it("PATCH /users/:id/password/expiration: 400 password_expiration_not_enabled for isExpired: true; false answers the user; 404 unknown", async () => {
+    const { body: user } = await api.post('/api/users', { username: 'expiring', password: 'a-long-enough-password-1' });
+    expect(await api.patch(`/api/users/${user.id}/password/expiration`, { isExpired: true })).toMatchObject({
+      status: 400, body: { code: 'sign_in_experiences.password_expiration_not_enabled' },
+    });
+    expect(await api.patch(`/api/users/${user.id}/password/expiration`, { isExpired: false })).toMatchObject({ status: 200, body: { id: user.id, hasPassword: true } });
+    expect(await api.patch(`/api/users/${user.id}/password/expiration`, {})).toMatchObject({ status: 400, body: { field: 'isExpired' } });
+    expect(await api.patch('/api/users/nobody-here/password/expiration', { isExpired: true })).toMatchObject({ status: 404, body: { code: 'entity.not_found' } });
+    // Nothing changed: the password still verifies.
+    expect((await api.post(`/api/users/${user.id}/password/verify`, { password: 'a-long-enough-password-1' })).status).toBe(204);
   });
 });
