@@ -119,9 +119,15 @@ describe('webhooks: Logto compatibility', () => {
     await api.del(`/api/hooks/${hook.body.id}`);
   });
 
-  it('GET /api/connectors answers 200 [] (Sigil has no connectors)', async () => {
+  it('GET /api/connectors answers 200 [] and POST 422 (Sigil has no connectors)', async () => {
     expect(await api.get('/api/connectors')).toMatchObject({ status: 200, body: [] });
     expect(await api.get('/api/connectors?target=google')).toMatchObject({ status: 200, body: [] });
+    // Creating one: Logto's answer for a connector id without a factory, which is every id here.
+    expect(await api.post('/api/connectors', { connectorId: 'mock-email-service', config: { apiKey: 'k' } })).toMatchObject({
+      status: 422, body: { code: 'connector.not_found_with_connector_id', field: 'connectorId' },
+    });
+    expect(await api.post('/api/connectors', {})).toMatchObject({ status: 400, body: { code: 'guard.invalid_input', field: 'connectorId' } });
+    expect(await api.get('/api/connectors')).toMatchObject({ status: 200, body: [] });
   });
 
   it('fuzz: hook bodies with arbitrary event lists and URLs never 500 and never half-write', async () => {

@@ -12,6 +12,7 @@ import type { Actor } from '../actor.ts';
 import { MASK } from '../audit/mask.ts';
 import { cached } from '../cache.ts';
 import { db } from '../../db/index.ts';
+import { env } from '../../env.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { emitDataEvent } from '../events/index.ts';
 import { startSandbox } from '../sandbox/index.ts';
@@ -168,6 +169,8 @@ export function activeJwtCustomizer(tokenType: JwtCustomizerTokenType): Promise<
     if (!row || !row.enabled) return null;
     // A script will run: have the sandbox's workers start now rather than in the first token's time.
     startSandbox();
-    return { script: row.script, environmentVariables: envOf(row), blockIssuanceOnError: row.blockIssuanceOnError, version: versionOf(row) };
+    // SIGIL_JWT_CUSTOMIZER_BLOCKING=false: Logto's released behaviour, the flag is kept but never blocks.
+    const blockIssuanceOnError = row.blockIssuanceOnError && env().jwtCustomizerBlocking;
+    return { script: row.script, environmentVariables: envOf(row), blockIssuanceOnError, version: versionOf(row) };
   });
 }
