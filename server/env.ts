@@ -81,6 +81,11 @@ export const webhooksSection = z.object({
   SIGIL_SANDBOX_BREAKER_TIMEOUTS: z.coerce.number().int().min(0).max(1000).default(3),
   /** How long a tripped script is not run before one trial run (ms). */
   SIGIL_SANDBOX_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(24 * 3600_000).default(60_000),
+  /**
+   * Honour a claims script's `blockIssuanceOnError` (a failing script refuses the token). `false` is Logto's
+   * released behaviour (its flag is a dev feature there): failures always issue the token without the claims.
+   */
+  SIGIL_JWT_CUSTOMIZER_BLOCKING: bool.default(true),
 });
 
 const schema = serverSection.extend(storageSection.shape).extend(bootstrapSection.shape).extend(webhooksSection.shape);
@@ -132,6 +137,7 @@ export type Env = {
   cronSecret?: string;
   webhooks: WebhookConfig;
   sandbox: { workers: number; breakerTimeouts: number; breakerCooldownMs: number };
+  jwtCustomizerBlocking: boolean;
 };
 
 export class ConfigError extends Error {
@@ -203,6 +209,7 @@ export function loadEnv(source: NodeJS.ProcessEnv): Env {
       keepResponseChars: 2048,
     },
     sandbox: { workers: v.SIGIL_SANDBOX_WORKERS, breakerTimeouts: v.SIGIL_SANDBOX_BREAKER_TIMEOUTS, breakerCooldownMs: v.SIGIL_SANDBOX_BREAKER_COOLDOWN_MS },
+    jwtCustomizerBlocking: v.SIGIL_JWT_CUSTOMIZER_BLOCKING,
   };
 }
 

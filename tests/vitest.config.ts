@@ -12,6 +12,7 @@ const timing = [
   'tests/integration/jwt-customizer-isolation.test.ts',
   'tests/unit/sandbox/perf.test.ts',
   'tests/unit/sandbox/warm.test.ts',
+  'tests/unit/password-hash-timing.test.ts',
 ];
 
 export default defineConfig({

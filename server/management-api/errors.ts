@@ -19,6 +19,7 @@ export class ApiError extends Error {
 const STATUS = {
   not_found: 404,
   conflict: 422,
+  state_conflict: 409,
   invalid_input: 400,
   unprocessable: 422,
   forbidden: 403,

@@ -2,6 +2,7 @@
 import { env } from '../env.ts';
 import { OIDC_SCOPES, SUPPORTED_CLAIMS } from '../services/sign-in/user-claims.ts';
 import { resolvedKeySet } from '../services/signing-keys/key-set.ts';
+import { declaredAlgs } from '../services/signing-keys/algorithms.ts';
 import { GRANTS } from './grants/index.ts';
 import { json, type ProtocolResponse } from '../http/envelope.ts';
 
@@ -11,7 +12,7 @@ const AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
  * (Next, Current and Previous keys), so an RP that pins algorithms accepts every token it can meet.
  */
 async function signingAlgs(): Promise<string[]> {
-  return [...new Set((await resolvedKeySet()).map((k) => k.alg))].sort();
+  return [...new Set((await resolvedKeySet()).flatMap((k) => declaredAlgs(k.alg)))].sort();
 }
 
 export async function metadata() {

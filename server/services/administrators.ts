@@ -1,4 +1,4 @@
-// Console administrators: accounts with scrypt password hashes, the one-time first-administrator setup,
+// Console administrators: accounts with Argon2i password hashes (older scrypt ones still verify), the one-time first-administrator setup,
 // and the optional bootstrap administrator from SIGIL_BOOTSTRAP_ADMIN_EMAIL / _PASSWORD.
 // Administrators are not a Management API entity (no webhooks); their changes are audited in the same
 // transaction as the change.
@@ -41,7 +41,7 @@ async function insert(tx: Tx, actor: Actor, input: AdministratorCreate, password
 
 /** The fresh-install screen: succeeds only while no administrator exists, once. */
 export async function createFirstAdministrator(actor: Actor, input: AdministratorCreate): Promise<AdministratorView> {
-  const passwordHash = await hashPassword(input.password); // ~50 ms of scrypt: outside the transaction
+  const passwordHash = await hashPassword(input.password); // ~0.1 s of Argon2i: outside the transaction
   const alreadyDone = () => forbidden('administrator.already_initialized', 'The first administrator already exists; sign in instead.');
   try {
     return toAdministratorView(
@@ -92,7 +92,7 @@ export function ensureBootstrapAdmin(): Promise<void> {
 }
 
 /**
- * Checks an email and password. Unknown emails cost the same scrypt work as known ones, so response
+ * Checks an email and password. Unknown emails cost the same hashing work as known ones, so response
  * time does not tell which emails are administrators. Records the sign-in time on success.
  */
 export async function verifyAdministrator(email: string, password: string): Promise<AdministratorView | null> {

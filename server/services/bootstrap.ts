@@ -8,7 +8,7 @@ import { assignApplicationRoles, createApplication } from './applications.ts';
 import { changed, clearLocal } from './cache.ts';
 import { instanceKeys } from './instance-key.ts';
 import {
-  MANAGEMENT_RESOURCE_ID, MANAGEMENT_ROLE_ID, MANAGEMENT_ROLE_NAME, MANAGEMENT_SCOPES, managementScopeId,
+  MANAGEMENT_RESOURCE_ID, MANAGEMENT_RESOURCE_NAME, MANAGEMENT_ROLE_ID, MANAGEMENT_ROLE_NAME, MANAGEMENT_SCOPES, managementScopeId,
 } from './management-resource.ts';
 import { createResource, createScope } from './resources.ts';
 import { createRole } from './roles.ts';
@@ -49,12 +49,13 @@ async function ensureManagementApi(): Promise<void> {
   let resource = await db().resource.findUnique({ where: { id: MANAGEMENT_RESOURCE_ID } });
   if (!resource) {
     await once(() =>
-      createResource(SYSTEM, { name: 'Sigil Management API', indicator: managementApiIndicator, accessTokenTtl: 3600 }, { id: MANAGEMENT_RESOURCE_ID, isBuiltIn: true }),
+      createResource(SYSTEM, { name: MANAGEMENT_RESOURCE_NAME, indicator: managementApiIndicator, accessTokenTtl: 3600 }, { id: MANAGEMENT_RESOURCE_ID, isBuiltIn: true }),
     );
     resource = await db().resource.findUniqueOrThrow({ where: { id: MANAGEMENT_RESOURCE_ID } });
-  } else if (resource.indicator !== managementApiIndicator) {
-    // SIGIL_PUBLIC_URL changed: the indicator follows it.
-    await db().resource.update({ where: { id: resource.id }, data: { indicator: managementApiIndicator } });
+  } else if (resource.indicator !== managementApiIndicator || resource.name !== MANAGEMENT_RESOURCE_NAME) {
+    // SIGIL_PUBLIC_URL changed: the indicator follows it. Installs from before Logto's name take it.
+    await db().resource.update({ where: { id: resource.id }, data: { indicator: managementApiIndicator, name: MANAGEMENT_RESOURCE_NAME } });
+    await changed();
   }
   const existing = new Set((await db().scope.findMany({ where: { resourceId: resource.id } })).map((s) => s.name));
   for (const [name, description] of Object.entries(MANAGEMENT_SCOPES)) {
@@ -65,7 +66,7 @@ async function ensureManagementApi(): Promise<void> {
     await once(() =>
       createRole(SYSTEM, {
         name: MANAGEMENT_ROLE_NAME,
-        description: 'Preset role with the `all` scope of the Sigil Management API.',
+        description: 'Preset role with the `all` scope of the Management API.',
         type: 'MachineToMachine',
         scopeIds: [all.id],
       }, { id: MANAGEMENT_ROLE_ID }),

@@ -1,7 +1,8 @@
 // Primitives for secrets, ids and envelope encryption. Why each choice:
 // - app secrets, opaque tokens and subject tokens are machine-generated with >= 256 bits of entropy, so a
 //   keyed fast hash (HMAC-SHA-256 with a server-side pepper) is the right storage: microseconds per check;
-// - human passwords (console administrators, users) use scrypt, memory-hard;
+// - human passwords (console administrators, users) use Argon2i with Logto's parameters (memory-hard, in
+//   worker threads: passwords/argon2.ts); scrypt hashes from earlier versions still verify;
 // - private keys are encrypted with a per-key data key (AES-256-GCM), itself wrapped by a key-encryption
 //   key derived from SIGIL_SECRET, so rotating SIGIL_SECRET only re-wraps data keys.
 import {
@@ -15,6 +16,7 @@ import {
   scrypt as scryptCb,
   timingSafeEqual,
 } from 'node:crypto';
+import { argon2Check, argon2iHash } from './passwords/argon2.ts';
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -97,10 +99,9 @@ export function open(key: Buffer, sealed: string, aad: string): Buffer {
   return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]);
 }
 
-// ---- Passwords (scrypt, memory-hard) -------------------------------------------------------------
+// ---- Passwords (Argon2i as Logto; scrypt hashes of earlier versions still verify) ----------------------
 
-const SCRYPT = { N: 2 ** 15, r: 8, p: 1, keylen: 32 } as const;
-
+/** Parameters of the scrypt hashes Sigil wrote before it used Argon2i (read only now). */
 function scrypt(password: string, salt: Buffer, params: { N: number; r: number; p: number; keylen: number }) {
   return new Promise<Buffer>((resolve, reject) =>
     scryptCb(password.normalize('NFKC'), salt, params.keylen, { N: params.N, r: params.r, p: params.p, maxmem: 128 * params.N * params.r * 2 }, (err, key) =>
@@ -109,14 +110,20 @@ function scrypt(password: string, salt: Buffer, params: { N: number; r: number; 
   );
 }
 
-/** `scrypt$N$r$p$salt$hash` so parameters can be raised later without breaking old hashes. */
+/**
+ * A PHC string `$argon2i$v=19$m=8192,t=8,p=1$salt$hash`, exactly as Logto hashes (so Logto's
+ * `passwordAlgorithm: "Argon2i"` and digests move between the two unchanged).
+ */
 export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const hash = await scrypt(password, salt, SCRYPT);
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), hash.toString('base64url')].join('$');
+  return argon2iHash(password);
 }
 
+/** Whether an encoded hash is Sigil's current kind (older kinds are replaced at the next successful check). */
+export const isCurrentPasswordHash = (encoded: string) => encoded.startsWith('$argon2i$');
+
+/** Constant-time in both kinds: Argon2 compares raw hashes with timingSafeEqual in its worker, scrypt here. */
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
+  if (encoded.startsWith('$argon2')) return argon2Check(password, encoded);
   const [kind, n, r, p, salt, hash] = encoded.split('$');
   if (kind !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
@@ -131,4 +138,4 @@ export async function verifyPassword(password: string, encoded: string): Promise
 
 /** A hash with the same cost as a real check, for unknown accounts (no user enumeration by timing). */
 export const DUMMY_PASSWORD_HASH =
-  'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+  '$argon2i$v=19$m=8192,t=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';

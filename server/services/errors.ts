@@ -1,7 +1,8 @@
 // Domain errors: what went wrong in the domain's words. Each entry layer translates them:
 // the Management API into 4xx JSON, tRPC into TRPCError, the OAuth layer into OAuth errors.
 
-export type DomainErrorKind = 'not_found' | 'conflict' | 'invalid_input' | 'unprocessable' | 'forbidden';
+/** `conflict`: a duplicate (422, Logto's status for those); `state_conflict`: the current state forbids the change (409). */
+export type DomainErrorKind = 'not_found' | 'conflict' | 'state_conflict' | 'invalid_input' | 'unprocessable' | 'forbidden';
 
 export class DomainError extends Error {
   override name = 'DomainError';

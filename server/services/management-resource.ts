@@ -3,6 +3,8 @@
 export const MANAGEMENT_RESOURCE_ID = 'management-api';
 /** Logto's id for a Management API scope (`all` → `management-api-all`), on installs made since these ids. */
 export const managementScopeId = (name: string) => `${MANAGEMENT_RESOURCE_ID}-${name.replace(/[^a-z0-9-]/gi, '-')}`;
+/** Logto's name (@logto/schemas defaultManagementApi): tools compare against it. */
+export const MANAGEMENT_RESOURCE_NAME = 'Logto Management API';
 export const MANAGEMENT_ROLE_ID = 'management-api-access';
 export const MANAGEMENT_ROLE_NAME = 'Management API access';
 

@@ -57,7 +57,16 @@ export async function createRole(actor: Actor, input: RoleCreate, options: { id?
     if (scopeIds.length) await tx.roleScope.createMany({ data: scopeIds.map((scopeId) => ({ roleId: row.id, scopeId })) });
     await assertWithinCaller(tx, actor, [{ type: 'role', id: row.id }]);
     const response = toRoleResponse(row);
-    await emitDataEvent(tx, actor, { event: 'Role.Created', entity: 'Role', entityId: row.id, after: { ...response, scopeIds } });
+    // Webhook data is the response, exactly as Logto's; the audit record also keeps the scope ids.
+    await emitDataEvent(tx, actor, { event: 'Role.Created', entity: 'Role', entityId: row.id, after: { ...response, scopeIds }, data: response });
+    if (scopeIds.length) {
+      // Logto also reports the initial scopes as `Role.Scopes.Updated` (data: the scopes, as POST /roles/:id/scopes).
+      const scopes = await tx.scope.findMany({ where: { id: { in: scopeIds } } });
+      await emitDataEvent(tx, actor, {
+        event: 'Role.Scopes.Updated', entity: 'Role', entityId: row.id, after: { added: scopeIds },
+        data: scopes.map(toScopeResponse), hookFields: { roleId: row.id },
+      });
+    }
     return response;
   });
 }

@@ -1,6 +1,6 @@
 // Users: the tenant's end users, as Logto's `/api/users`. They are data, not cached configuration, so
 // changes run in `dataChange`; each emits its Logto-named event (`User.Created`, `User.Data.Updated`, ...)
-// with before/after. Passwords are scrypt-hashed and never leave this module: responses say `hasPassword`.
+// with before/after. Passwords are hashed (Argon2i) and never leave this module: responses say `hasPassword`.
 import { db, dbProvider, type Tx } from '../db/index.ts';
 import type { Page, Pagination } from '../schemas/common.ts';
 import type { RoleResponse } from '../schemas/roles.ts';
@@ -14,6 +14,7 @@ import { assertWithinCaller } from './privilege.ts';
 import { toRoleResponse } from './roles.ts';
 import { revokeUserSignIns } from './sign-in/sessions.ts';
 import { dataChange } from './transaction.ts';
+import { passwordExpirationEnabled, usernamesIgnoreCase } from './sign-in/settings.ts';
 import { toUserResponse, type UserRow } from './users/response.ts';
 import { assertUserPassword, describeHash, encodeImported } from './users/password.ts';
 import { normalizePhone, phoneSpellings } from './users/phone.ts';
@@ -47,12 +48,22 @@ function inUse(field: keyof typeof IN_USE, value: string) {
   return unprocessable(code, `This ${what} (\`${value}\`) is already in use by another user.`, field);
 }
 
+/**
+ * Whether another user has this username: exactly, or (usernamePolicy.caseSensitive: false) in any case.
+ * lower() in the query on both databases (usernames are ASCII: letters, digits, `_`), one indexed-size read.
+ */
+async function usernameTaken(tx: Tx, username: string, exceptUserId?: string): Promise<boolean> {
+  if (!(await usernamesIgnoreCase())) {
+    return (await tx.user.findFirst({ where: { username, ...(exceptUserId ? { NOT: { id: exceptUserId } } : {}) }, select: { id: true } })) !== null;
+  }
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE lower("username") = lower(${username}) LIMIT 2`;
+  return rows.some((r) => r.id !== exceptUserId);
+}
+
 /** Logto's identifier collision check: 422 naming the field. Emails compare case-insensitively. */
 async function guardIdentifiers(tx: Tx, ids: Identifiers, exceptUserId?: string): Promise<void> {
   const other = exceptUserId ? { NOT: { id: exceptUserId } } : {};
-  if (ids.username && (await tx.user.findFirst({ where: { username: ids.username, ...other }, select: { id: true } }))) {
-    throw inUse('username', ids.username);
-  }
+  if (ids.username && (await usernameTaken(tx, ids.username, exceptUserId))) throw inUse('username', ids.username);
   if (ids.primaryEmail) {
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE lower("primaryEmail") = lower(${ids.primaryEmail})`;
     if (rows.some((r) => r.id !== exceptUserId)) throw inUse('primaryEmail', ids.primaryEmail);
@@ -86,7 +97,7 @@ async function initialPasswordHash(input: UserCreate): Promise<string | null> {
     throw new DomainError('invalid_input', 'user.password_algorithm_required', 'passwordAlgorithm is required with passwordDigest.', 'passwordAlgorithm');
   }
   if (input.passwordDigest && input.passwordAlgorithm) return encodeImported(input.passwordAlgorithm, input.passwordDigest);
-  // scrypt is deliberately slow: hash before the transaction so the write lock is held only for the write.
+  // Argon2i is deliberately slow: hash before the transaction so the write lock is held only for the write.
   return input.password ? hashPassword(input.password) : null;
 }
 
@@ -153,6 +164,19 @@ export async function getUser(id: string, options: { includeSsoIdentities?: bool
 /** Logto's POST /users/:userId/password/verify: resolves when correct, 422 `session.invalid_credentials` when not. */
 export async function verifyPassword(id: string, password: string): Promise<void> {
   await assertUserPassword(await requireUser(db(), id), password);
+}
+
+/**
+ * Logto's PATCH /users/:id/password/expiration. Marking a password expired needs the expiration policy,
+ * which Sigil never enables (sign-in/settings.ts): `isExpired: true` is Logto's 400; `false` changes nothing
+ * (no password is ever expired) and answers the user.
+ */
+export async function setPasswordExpired(id: string, isExpired: boolean): Promise<UserResponse> {
+  const row = await requireUser(db(), id);
+  if (isExpired && !passwordExpirationEnabled()) {
+    throw new DomainError('invalid_input', 'sign_in_experiences.password_expiration_not_enabled', 'Password expiration policy is not enabled. Enable it in the sign-in experience settings before expiring passwords.');
+  }
+  return toUserResponse(row);
 }
 
 /** One update path for every user mutation: guard, write, emit `event` with before/after. */
@@ -229,7 +253,7 @@ export async function setSuspended(actor: Actor, id: string, isSuspended: boolea
 }
 
 export async function setPassword(actor: Actor, id: string, password: string): Promise<UserResponse> {
-  await requireUser(db(), id); // 404 before spending ~100 ms on scrypt
+  await requireUser(db(), id); // 404 before spending ~0.1 s on Argon2i
   const passwordHash = await hashPassword(password);
   // A password is a way to act as the user: only for callers holding what the user holds.
   return changeUser(actor, id, 'User.Data.Updated', async (_, tx) => {
@@ -244,7 +268,9 @@ export async function deleteUser(actor: Actor, id: string): Promise<void> {
     await revokeUserTokens(tx, id);
     await tx.user.delete({ where: { id } });
     const response = toUserResponse(before);
-    await emitDataEvent(tx, actor, { event: 'User.Deleted', entity: 'User', entityId: id, before: response, data: response, userId: id });
+    // Webhook data: Logto's user info fields (userInfoSelectFields), so not `hasPassword`.
+    const { hasPassword: _, ...userInfo } = response;
+    await emitDataEvent(tx, actor, { event: 'User.Deleted', entity: 'User', entityId: id, before: response, data: userInfo, userId: id });
   });
 }
 

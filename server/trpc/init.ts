@@ -58,6 +58,7 @@ export const createCallerFactory = t.createCallerFactory;
 const TRPC_CODES = {
   not_found: 'NOT_FOUND',
   conflict: 'CONFLICT',
+  state_conflict: 'CONFLICT',
   invalid_input: 'BAD_REQUEST',
   unprocessable: 'UNPROCESSABLE_CONTENT',
   forbidden: 'FORBIDDEN',

@@ -134,7 +134,7 @@ describe.skipIf(!chromiumAvailable())('Custom JWT playground', () => {
     expect(decodeJwt(res.body.access_token)).toMatchObject({ tenant: 'acme', app: 'Stats service', sub: m2m.app.id });
 
     await page.getByRole('switch', { name: 'Block issuance when the script fails' }).check();
-    await expect.poll(() => page.getByTestId('failure-policy').innerText()).toMatch(/fails with server_error/);
+    await expect.poll(() => page.getByTestId('failure-policy').innerText()).toMatch(/fails with invalid_request/);
     await screenshot(page, 'custom-jwt-saved');
   }, 60_000);
 

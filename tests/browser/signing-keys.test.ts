@@ -41,7 +41,7 @@ describe.skipIf(!chromiumAvailable())('console: signing keys', () => {
     await expect(rows().count()).resolves.toBe(1);
     const [key] = await apiKeys();
     const row = page.locator('tr[data-status="Current"]');
-    await expect(row.textContent()).resolves.toContain('EC-P256 (ES256)');
+    await expect(row.textContent()).resolves.toContain('EC-P384 (ES384)');
     await expect(row.locator('code').getAttribute('title')).resolves.toBe(key!.id);
     await screenshot(page, 'signing-keys-list');
   });
@@ -57,7 +57,7 @@ describe.skipIf(!chromiumAvailable())('console: signing keys', () => {
     await next.waitFor();
     await expect(next.textContent()).resolves.toMatch(/Ed25519 \(EdDSA\).*in \d seconds?/);
     const api = await apiKeys();
-    expect(api.map((k) => [k.status, k.algorithm])).toEqual([['Next', 'Ed25519'], ['Current', 'EC-P256']]);
+    expect(api.map((k) => [k.status, k.algorithm])).toEqual([['Next', 'Ed25519'], ['Current', 'EC-P384']]);
     const jwks = (await (await fetch(`${sigil.url}/oidc/jwks`)).json()).keys.map((k: { kid: string }) => k.kid);
     expect(jwks).toContain(api[0]!.id);
     expect(kidOf(await issue(sigil, m2m))).toBe(api[1]!.id);

@@ -76,7 +76,7 @@ describe('bootstrap', () => {
     const api = await managementClient(sigil);
     const resources = await api.get('/api/resources?includeScopes=true&page_size=100');
     const management = resources.body.find((r: { indicator: string }) => r.indicator === `${sigil.url}/api`);
-    expect(management).toMatchObject({ name: 'Sigil Management API', isBuiltIn: true, accessTokenTtl: 3600 });
+    expect(management).toMatchObject({ name: 'Logto Management API', isBuiltIn: true, accessTokenTtl: 3600 });
     expect(management.scopes.map((s: { name: string }) => s.name)).toContain('all');
     const roles = await api.get(`/api/applications/${BOOTSTRAP_ID}/roles`);
     expect(roles.body.map((r: { name: string }) => r.name)).toEqual(['Management API access']);

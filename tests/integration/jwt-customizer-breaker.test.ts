@@ -1,7 +1,7 @@
 // The circuit breaker of claims scripts, over HTTP against a real server: a client-credentials script
 // that times out 3 times within a minute is tripped (audited as JwtCustomizer.Tripped, visible in the
 // GET of its configuration and in the console's tRPC query); while tripped it is not run and tokens are
-// issued without its claims (or refused with server_error under blockIssuanceOnError); after the
+// issued without its claims (or refused with invalid_request under blockIssuanceOnError); after the
 // cool-down (2.5 s here, SIGIL_SANDBOX_BREAKER_COOLDOWN_MS) one trial run decides: a timeout trips it
 // again, a success closes it (JwtCustomizer.Recovered). Saving the script resets it.
 //
@@ -166,18 +166,18 @@ describe('circuit breaker', () => {
     expect((await token()).claims!.mode).toBe('ok');
   });
 
-  it('blockIssuanceOnError: while tripped, token requests fail with server_error (tripped) at once', async () => {
+  it('blockIssuanceOnError: while tripped, token requests fail with invalid_request (tripped) at once', async () => {
     mode = 'loop';
     await save({ blockIssuanceOnError: true });
     for (let i = 0; i < 3; i++) {
       const res = await token();
-      expect(res.status).toBe(500);
-      expect(res.body.error_description).toBe('the custom claims script failed (timeout) and this server blocks issuance when it does');
+      expect(res.status).toBe(400);
+      expect(res.body.error_description).toBe('the custom claims script failed (timeout) and blockIssuanceOnError is set');
     }
     const res = await token();
     expect(res.ms).toBeLessThan(500);
-    expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: 'server_error', error_description: 'the custom claims script failed (tripped) and this server blocks issuance when it does', code: 'oidc.server_error', message: 'the custom claims script failed (tripped) and this server blocks issuance when it does' });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'the custom claims script failed (tripped) and blockIssuanceOnError is set', code: 'oidc.invalid_request', message: 'the custom claims script failed (tripped) and blockIssuanceOnError is set' });
   });
 
   it('saving the script resets the breaker: the next request runs it again', async () => {

@@ -205,6 +205,16 @@ describe('failure policies', () => {
     expect(issue).toMatchObject({ result: 'Success', customClaims: { failed: 'runtime' } });
   });
 
+  it('default: a saved script with a syntax error issues the token without claims, recorded as kind syntax', async () => {
+    await useScript('const getCustomJwtClaims = () => ({ x: 1 ;');
+    const since = new Date();
+    const res = await token();
+    expect(res.status).toBe(200);
+    expect(decodeJwt(res.body.access_token).x).toBeUndefined();
+    const [record] = await auditRows('JwtCustomizer.ClientCredentials', since);
+    expect(record).toMatchObject({ result: 'Error', error: { code: 'syntax' }, issuance: 'issued_without_claims' });
+  });
+
   it('default: a timeout (while(true){}) issues the token without claims; the server keeps answering', async () => {
     await useScript('const getCustomJwtClaims = () => { while (true) {} };');
     const since = new Date();
@@ -218,23 +228,43 @@ describe('failure policies', () => {
     expect((await fetch(`${sigil.url}/oidc/jwks`)).status).toBe(200);
   });
 
-  it('blockIssuanceOnError: a runtime error fails the request with server_error and is audited', async () => {
+  it("blockIssuanceOnError: a runtime error fails the request with Logto's invalid_request (never a 5xx) and is audited", async () => {
     await useScript(RUNTIME, { blockIssuanceOnError: true });
     const since = new Date();
     const res = await token();
-    expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: 'server_error', error_description: 'the custom claims script failed (runtime) and this server blocks issuance when it does', code: 'oidc.server_error', message: 'the custom claims script failed (runtime) and this server blocks issuance when it does' });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'the custom claims script failed (runtime) and blockIssuanceOnError is set', code: 'oidc.invalid_request', message: 'the custom claims script failed (runtime) and blockIssuanceOnError is set' });
     const [record] = await auditRows('JwtCustomizer.ClientCredentials', since);
     expect(record).toMatchObject({ error: { code: 'runtime' }, line: 3, issuance: 'blocked' });
     const [issue] = await auditRows('ExchangeTokenBy.ClientCredentials', since);
-    expect(issue).toMatchObject({ result: 'Error', error: { code: 'server_error' }, customClaims: { failed: 'runtime', blocked: true } });
+    expect(issue).toMatchObject({ result: 'Error', error: { code: 'invalid_request' }, customClaims: { failed: 'runtime', blocked: true } });
   });
 
   it('blockIssuanceOnError: a timeout fails the request too', async () => {
     await useScript('async function getCustomJwtClaims() { await null; for (;;) {} }', { blockIssuanceOnError: true });
     const res = await token();
-    expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: 'server_error', error_description: 'the custom claims script failed (timeout) and this server blocks issuance when it does', code: 'oidc.server_error', message: 'the custom claims script failed (timeout) and this server blocks issuance when it does' });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 'invalid_request', error_description: 'the custom claims script failed (timeout) and blockIssuanceOnError is set' });
+  });
+
+  it('blockIssuanceOnError: a saved script with a syntax error fails the request the same way', async () => {
+    await useScript('const getCustomJwtClaims = () => ({ x: 1 ;', { blockIssuanceOnError: true });
+    expect(await token()).toMatchObject({ status: 400, body: { error: 'invalid_request', error_description: 'the custom claims script failed (syntax) and blockIssuanceOnError is set' } });
+  });
+
+  it("SIGIL_JWT_CUSTOMIZER_BLOCKING=false: Logto's released behaviour, a failing script never blocks (the flag is kept)", async () => {
+    const lenient = await startSigil({ env: { SIGIL_JWT_CUSTOMIZER_BLOCKING: 'false' } });
+    try {
+      const setup = await setupM2M(lenient);
+      const admin = await managementClient(lenient);
+      const saved = await admin.put(CC, { script: RUNTIME, blockIssuanceOnError: true });
+      expect(saved).toMatchObject({ status: 201, body: { blockIssuanceOnError: true } });
+      const res = await tokenRequest(lenient, { grant_type: 'client_credentials', resource: setup.indicator }, setup.app);
+      expect(res.status).toBe(200);
+      expect(decodeJwt(res.body.access_token)).toMatchObject({ client_id: setup.app.id });
+    } finally {
+      await lenient.stop();
+    }
   });
 
   it('a disabled script never runs (no claims, no failure record), even a failing one', async () => {

@@ -40,7 +40,8 @@ describe('API resources', () => {
     expect(await api.post('/api/resources/management-api/scopes', { name: 'extra' })).toMatchObject(refused);
     expect(await api.patch('/api/resources/management-api/scopes/management-api-all', { description: 'x' })).toMatchObject(refused);
     expect(await api.del('/api/resources/management-api/scopes/management-api-all')).toMatchObject(refused);
-    expect((await api.get('/api/resources/management-api')).body.name).toBe('Sigil Management API');
+    // Logto's name (@logto/schemas defaultManagementApi), which tools compare against.
+    expect((await api.get('/api/resources/management-api')).body.name).toBe('Logto Management API');
   });
 
   it("duplicate indicator: 422 resource.resource_identifier_in_use; PATCH ignores indicator (strips unknown keys)", async () => {

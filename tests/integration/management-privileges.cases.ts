@@ -227,8 +227,10 @@ export const CLASSIFICATION: Record<string, Classification> = {
       },
     },
   },
+  'POST /api/connectors': { grantsNothing: 'always refused: Sigil has no connector factories' },
   'POST /api/users/:userId/password/verify': { grantsNothing: 'checks a password; changes nothing' },
-  'PATCH /api/sign-in-exp': { grantsNothing: 'sign-in mode and password policy; no principal gains a scope' },
+  'PATCH /api/users/:userId/password/expiration': { grantsNothing: 'marks a password expired (refused while the policy is off, always in Sigil); nobody gains access' },
+  'PATCH /api/sign-in-exp': { grantsNothing: 'sign-in mode, password and username policies; no principal gains a scope' },
   'POST /api/configs/oidc/cookie-keys/rotate': { grantsNothing: 'rotates the session cookie signing keys' },
   'DELETE /api/configs/oidc/cookie-keys/:keyId': { grantsNothing: 'deletes a session cookie signing key' },
 

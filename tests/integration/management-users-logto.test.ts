@@ -2,8 +2,8 @@
 // upgrade to Sigil's hash at the first correct check, POST /users/:id/password/verify, includePasswordHash
 // (only for `all`), E.164 phone normalisation, PUT roles, Logto's advanced search syntax, GET /connectors.
 // Bad input: 4xx JSON naming the field, nothing written.
-import { createHash, randomBytes } from 'node:crypto';
-import { argon2d, argon2i, argon2id, bcrypt } from 'hash-wasm';
+import { createHash, randomBytes, scryptSync } from 'node:crypto';
+import { argon2d, argon2i, argon2id, argon2Verify, bcrypt } from 'hash-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../helpers/db.ts';
 import { managementClient, startSigil, type Sigil } from '../helpers/sigil.ts';
@@ -26,6 +26,8 @@ const storedHash = async (id: string) => {
     await db.$disconnect();
   }
 };
+/** Logto's Argon2i (packages/core/src/workers/tasks/argon2i.ts): 8 MiB, 8 passes, 1 lane, 16-byte salt, 32-byte hash. */
+const LOGTO_ARGON2I = /^\$argon2i\$v=19\$m=8192,t=8,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/;
 const userCount = async () => Number((await api.get('/api/users?page_size=1')).headers.get('total-number'));
 
 describe('password digest import', () => {
@@ -42,7 +44,7 @@ describe('password digest import', () => {
     ['Legacy', async (pw) => JSON.stringify(['sha512', ['salt-', '@'], hex('sha512', `salt-${pw}`)])],
   ];
 
-  it.each(cases)('%s: shows the digest, refuses a wrong password, accepts the right one and upgrades it to scrypt', async (algorithm, make) => {
+  it.each(cases)('%s: shows the digest, refuses a wrong password, accepts the right one and upgrades it to Argon2i', async (algorithm, make) => {
     const passwordDigest = await make('imported pass');
     const created = await api.post('/api/users', { username: `imp_${tag()}`, passwordDigest, passwordAlgorithm: algorithm });
     expect(created.status).toBe(200);
@@ -58,10 +60,30 @@ describe('password digest import', () => {
 
     const right = await api.post(`/api/users/${id}/password/verify`, { password: 'imported pass' });
     expect(right.status).toBe(204);
-    expect(await storedHash(id)).toMatch(/^scrypt\$/);
-    expect((await api.get(`/api/users/${id}?includePasswordHash=true`)).body).toMatchObject({ passwordAlgorithm: 'Scrypt' });
+    expect(await storedHash(id)).toMatch(LOGTO_ARGON2I);
+    expect((await api.get(`/api/users/${id}?includePasswordHash=true`)).body).toMatchObject({ passwordAlgorithm: 'Argon2i' });
     expect((await api.post(`/api/users/${id}/password/verify`, { password: 'imported pass' })).status).toBe(204);
     expect((await api.post(`/api/users/${id}/password/verify`, { password: 'not it' })).status).toBe(422);
+  });
+
+  it('a scrypt hash from an earlier Sigil still verifies, is reported as Scrypt, and becomes Argon2i at the first correct check', async () => {
+    const { body: user } = await api.post('/api/users', { username: `old_${tag()}` });
+    // The format Sigil wrote before Argon2i: scrypt$N$r$p$salt$hash (NFKC-normalised password).
+    const salt = randomBytes(16);
+    const hash = scryptSync('old pass'.normalize('NFKC'), salt, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+    const old = ['scrypt', 32768, 8, 1, salt.toString('base64url'), hash.toString('base64url')].join('$');
+    const db = openDb(sigil.databaseUrl);
+    try {
+      await db.user.update({ where: { id: user.id }, data: { passwordHash: old } });
+    } finally {
+      await db.$disconnect();
+    }
+    expect((await api.get(`/api/users/${user.id}?includePasswordHash=true`)).body).toMatchObject({ passwordDigest: old, passwordAlgorithm: 'Scrypt' });
+    expect((await api.post(`/api/users/${user.id}/password/verify`, { password: 'not it' })).status).toBe(422);
+    expect(await storedHash(user.id)).toBe(old);
+    expect((await api.post(`/api/users/${user.id}/password/verify`, { password: 'old pass' })).status).toBe(204);
+    expect(await storedHash(user.id)).toMatch(LOGTO_ARGON2I);
+    expect((await api.post(`/api/users/${user.id}/password/verify`, { password: 'old pass' })).status).toBe(204);
   });
 
   it.each([
@@ -106,8 +128,10 @@ describe('password verify and includePasswordHash', () => {
     const { body: user } = await api.post('/api/users', { password: 'pw-1234' });
     expect((await api.get(`/api/users/${user.id}`)).body).not.toHaveProperty('passwordDigest');
     const withHash = (await api.get(`/api/users/${user.id}?includePasswordHash=true`)).body;
-    expect(withHash.passwordDigest).toMatch(/^scrypt\$/);
-    expect(withHash.passwordAlgorithm).toBe('Scrypt');
+    // Logto's own hash, parameters included: the digest moves to Logto (or anything speaking Argon2) as is.
+    expect(withHash.passwordDigest).toMatch(LOGTO_ARGON2I);
+    expect(withHash.passwordAlgorithm).toBe('Argon2i');
+    expect(await argon2Verify({ password: 'pw-1234', hash: withHash.passwordDigest })).toBe(true);
     const { body: bare } = await api.post('/api/users', {});
     expect((await api.get(`/api/users/${bare.id}?includePasswordHash=true`)).body).toMatchObject({ passwordDigest: null, passwordAlgorithm: null, hasPassword: false });
     const listed = await api.get(`/api/users?search.id=${user.id}&mode.id=exact&includePasswordHash=true`);

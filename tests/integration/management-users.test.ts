@@ -58,7 +58,7 @@ describe('create and read', () => {
     expect(got.body).toEqual(res.body);
 
     const stored = await withDb((db) => db.user.findUniqueOrThrow({ where: { id: res.body.id } }));
-    expect(stored.passwordHash).toMatch(/^scrypt\$/);
+    expect(stored.passwordHash).toMatch(/^\$argon2i\$v=19\$m=8192,t=8,p=1\$/);
     expect(await verifyPassword('correct horse battery staple', stored.passwordHash!)).toBe(true);
   });
 
@@ -182,7 +182,7 @@ describe('update', () => {
     expect(back.body.isSuspended).toBe(false);
   });
 
-  it('PATCH password stores a new scrypt hash and answers with hasPassword only', async () => {
+  it('PATCH password stores a new Argon2i hash and answers with hasPassword only', async () => {
     const { body: u } = await api.post('/api/users', {});
     const res = await api.patch(`/api/users/${u.id}/password`, { password: 'n3w-Passw0rd!' });
     expect(res.status).toBe(200);
@@ -354,6 +354,7 @@ describe('delete and data events', () => {
       const text = JSON.stringify(rows);
       expect(text).not.toContain('Secret-pw');
       expect(text).not.toContain('scrypt$');
+      expect(text).not.toContain('$argon2');
     });
   });
 });

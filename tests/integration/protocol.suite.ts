@@ -39,7 +39,7 @@ export function protocolSuite(mode: Mode) {
       const { keys } = await res.json();
       expect(keys.length).toBeGreaterThanOrEqual(1);
       for (const k of keys) {
-        expect(k).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+        expect(k).toMatchObject({ kty: 'EC', crv: 'P-384', alg: 'ES384', use: 'sig' }); // Logto's default key
         expect(k.kid).toMatch(/^[\w-]{43}$/);
         expect(k.d).toBeUndefined();
       }
@@ -62,7 +62,7 @@ export function protocolSuite(mode: Mode) {
       expect(body).toMatchObject({ expires_in: 3600, token_type: 'Bearer', scope: 'read:products write:products' });
 
       const header = decodeProtectedHeader(body.access_token);
-      expect(header).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
+      expect(header).toMatchObject({ alg: 'ES384', typ: 'at+jwt' });
       const jwks = createRemoteJWKSet(new URL(`${sigil.url}/oidc/jwks`));
       const { payload } = await jwtVerify(body.access_token, jwks, { issuer: `${sigil.url}/oidc`, audience: m2m.indicator, typ: 'at+jwt' });
       expect(payload).toMatchObject({ sub: m2m.app.id, client_id: m2m.app.id, aud: m2m.indicator, scope: 'read:products write:products' });
@@ -89,9 +89,9 @@ export function protocolSuite(mode: Mode) {
 
     it('answers invalid_target for unknown, missing-without-default and multiple resources', async () => {
       const unknown = await tokenRequest(sigil, { grant_type: 'client_credentials', resource: 'https://nope.example' }, m2m.app);
-      expect(unknown).toMatchObject({ status: 400, body: { error: 'invalid_target', error_description: 'resource indicator is unknown' } });
+      expect(unknown).toMatchObject({ status: 400, body: { error: 'invalid_target', error_description: 'resource indicator is missing, or unknown' } });
       const missing = await tokenRequest(sigil, { grant_type: 'client_credentials' }, m2m.app);
-      expect(missing).toMatchObject({ status: 400, body: { error: 'invalid_target', error_description: 'no resource indicator was requested and no default resource is configured' } });
+      expect(missing).toMatchObject({ status: 400, body: { error: 'invalid_target', error_description: 'both `resource` and `organization_id` are not provided' } }); // Logto's texts
       const body = new URLSearchParams([['grant_type', 'client_credentials'], ['resource', m2m.indicator], ['resource', 'https://other.example']]);
       const res = await fetch(`${sigil.url}/oidc/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(m2m.app.id, m2m.app.secret) }, body });
       expect(res.status).toBe(400);

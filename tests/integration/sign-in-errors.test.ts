@@ -110,7 +110,7 @@ describe('authorization endpoint: errors back to the app with state and iss', ()
     ['PKCE without a method', { code_challenge_method: undefined }, 'invalid_request', 'code_challenge_method must be S256 (plain is not supported)'],
     ['no PKCE from a public client', { code_challenge: undefined, code_challenge_method: undefined }, 'invalid_request', 'PKCE is required for SPA and Native applications: send code_challenge with code_challenge_method=S256'],
     ['a malformed challenge', { code_challenge: 'short' }, 'invalid_request', 'code_challenge must be the base64url SHA-256 of the code verifier (43 characters)'],
-    ['an unknown resource', { resource: 'https://unknown.example/api' }, 'invalid_target', 'resource indicator is unknown'],
+    ['an unknown resource', { resource: 'https://unknown.example/api' }, 'invalid_target', 'resource indicator is missing, or unknown'],
     ['a relative resource', { resource: 'api' }, 'invalid_target', 'resource must be an absolute URI'],
     ['an unsupported prompt', { prompt: 'bogus' }, 'invalid_request', 'prompt bogus is not supported'],
     ['prompt=none with another value', { prompt: 'none login' }, 'invalid_request', 'prompt=none must not be combined with other values'],

@@ -49,7 +49,7 @@ export function signInSuite(mode: Mode) {
       });
       expect(as.grant_types_supported).toEqual(expect.arrayContaining(['authorization_code', 'refresh_token', 'client_credentials']));
       expect(as.scopes_supported).toEqual(expect.arrayContaining(['openid', 'offline_access', 'profile', 'email', 'phone', 'custom_data', 'identities', 'roles']));
-      expect(as.id_token_signing_alg_values_supported).toContain('ES256');
+      expect(as.id_token_signing_alg_values_supported).toContain('ES384');
       expect(as.token_endpoint_auth_methods_supported).toContain('none');
     });
 
@@ -85,7 +85,7 @@ export function signInSuite(mode: Mode) {
       expect(tokens.access_token).toMatch(/^[\w-]{43}$/); // opaque: userinfo only
 
       const { payload, protectedHeader } = await jwtVerify(tokens.id_token!, createRemoteJWKSet(new URL(as.jwks_uri!)), { issuer: as.issuer, audience: f.spa.id });
-      expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'JWT', kid: expect.any(String) });
+      expect(protectedHeader).toMatchObject({ alg: 'ES384', typ: 'JWT', kid: expect.any(String) });
       expect(payload).toMatchObject({
         sub: f.user.id, nonce: request.nonce, name: 'Alice Example', username: f.user.username, picture: null,
         email: f.user.email, email_verified: true, roles: [f.role.name], at_hash: expect.any(String), auth_time: expect.any(Number),

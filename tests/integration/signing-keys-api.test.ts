@@ -44,7 +44,7 @@ describe('signing keys: Management API', () => {
     expect(res.body).toHaveLength(1);
     const [key] = res.body;
     expect(Object.keys(key).sort()).toEqual(['alg', 'algorithm', 'createdAt', 'effectiveAt', 'id', 'signingKeyAlgorithm', 'status']);
-    expect(key).toMatchObject({ status: 'Current', signingKeyAlgorithm: 'EC', algorithm: 'EC-P256', alg: 'ES256' });
+    expect(key).toMatchObject({ status: 'Current', signingKeyAlgorithm: 'EC', algorithm: 'EC-P384', alg: 'ES384' }); // Logto's default key
     // Logto's private-key createdAt is epoch seconds; effectiveAt epoch milliseconds.
     expect(key.createdAt).toBeGreaterThan(before / 1000 - 120);
     expect(key.createdAt).toBeLessThanOrEqual(Date.now() / 1000);
@@ -96,7 +96,7 @@ describe('signing keys: Management API', () => {
     const [next, current] = res.body;
     expect(res.body.map((k: { status: string }) => k.status)).toEqual(['Next', 'Current']);
     expect(current.id).toBe(old.id);
-    expect(next.algorithm).toBe('EC-P256'); // omitted: the Current key's algorithm
+    expect(next.algorithm).toBe('EC-P384'); // omitted: Logto's default, EC (P-384)
     expect(next.effectiveAt).toBeGreaterThanOrEqual(t0 + 4000);
     expect(next.effectiveAt).toBeLessThanOrEqual(Date.now() + 4000);
 
@@ -178,8 +178,8 @@ describe('signing keys: Management API', () => {
       ['RSA-2048', 'RSA-2048', 'RS256', { kty: 'RSA' }],
       ['RSA-4096', 'RSA-4096', 'RS256', { kty: 'RSA' }],
       ['Ed25519', 'Ed25519', 'EdDSA', { kty: 'OKP', crv: 'Ed25519' }],
-      ['EC', 'EC-P256', 'ES256', { kty: 'EC', crv: 'P-256' }],
-      ['RSA', 'RSA-2048', 'RS256', { kty: 'RSA' }],
+      ['EC', 'EC-P384', 'ES384', { kty: 'EC', crv: 'P-384' }], // Logto's aliases: what Logto generates
+      ['RSA', 'RSA-4096', 'RS256', { kty: 'RSA' }],
       ['EC-P256', 'EC-P256', 'ES256', { kty: 'EC', crv: 'P-256' }],
     ];
     for (const [input, algorithm, alg, shape] of expected) {
@@ -198,10 +198,17 @@ describe('signing keys: Management API', () => {
       expect(payload.client_id).toBe(m2m.app.id);
       expect((await introspect(token)).active).toBe(true);
     }
-    // Omitted algorithm: the Current key's (EC-P256 now, after RSA before it).
+    // Omitted algorithm: Logto's default (EC P-384), whatever the Current key is.
     await (await api()).post(`${PATH}/rotate`, { signingKeyAlgorithm: 'RSA-2048' });
-    const kept = (await (await api()).post(`${PATH}/rotate`, {})).body;
-    expect(kept[0].algorithm).toBe('RSA-2048');
+    const rotated = (await (await api()).post(`${PATH}/rotate`, {})).body;
+    expect(rotated[0]).toMatchObject({ status: 'Current', algorithm: 'EC-P384', alg: 'ES384' });
+    // Discovery declares what every usable key verifies, as Logto (oidc-provider): RSA keys PS256 and RS256.
+    const discovery = await (await fetch(`${sigil.url}/oidc/.well-known/openid-configuration`)).json();
+    expect(discovery.id_token_signing_alg_values_supported).toEqual(['ES384', 'PS256', 'RS256']);
+    const previous = rotated.find((k: { status: string }) => k.status === 'Previous');
+    expect((await (await api()).del(`${PATH}/${previous.id}`)).status).toBe(204);
+    const after = await (await fetch(`${sigil.url}/oidc/.well-known/openid-configuration`)).json();
+    expect(after.id_token_signing_alg_values_supported).toEqual(['ES384']);
   });
 
   it('records SigningKey.Rotated and SigningKey.Deleted audit entries without key material', async () => {
@@ -209,15 +216,17 @@ describe('signing keys: Management API', () => {
     try {
       const rows = await db.auditLog.findMany({ where: { key: { in: ['SigningKey.Rotated', 'SigningKey.Deleted'] } }, orderBy: { createdAt: 'asc' } });
       const counts = rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.key]: (acc[r.key] ?? 0) + 1 }), {});
-      // 1 staged + 2 (replace) + 1 immediate + 1 (deletion test) + 9 (algorithms) rotations; 1 deletion.
-      expect(counts).toEqual({ 'SigningKey.Rotated': 14, 'SigningKey.Deleted': 1 });
+      // 1 staged + 2 (replace) + 1 immediate + 1 (deletion test) + 9 (algorithms) rotations; 2 deletions
+      // (the deletion test, and the RSA key in the algorithms test).
+      expect(counts).toEqual({ 'SigningKey.Rotated': 14, 'SigningKey.Deleted': 2 });
       for (const r of rows) {
         expect(r.applicationId).toBe('bootstrap-admin');
         expect(JSON.stringify(r.payload)).not.toMatch(/"(d|p|q|dp|dq|qi)":/);
         expect(JSON.stringify(r.payload)).not.toMatch(/encryptedPrivateKey|wrappedDataKey/);
       }
-      const deleted = rows.find((r) => r.key === 'SigningKey.Deleted')!;
-      expect(deleted.payload).toMatchObject({ entity: 'SigningKey', before: { status: 'Previous' } });
+      for (const deleted of rows.filter((r) => r.key === 'SigningKey.Deleted')) {
+        expect(deleted.payload).toMatchObject({ entity: 'SigningKey', before: { status: 'Previous' } });
+      }
     } finally {
       await db.$disconnect();
     }

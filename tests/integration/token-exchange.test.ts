@@ -296,7 +296,7 @@ describe('token exchange refusals', () => {
 
   it('keeps RFC 8707 semantics and never reaches the Management API', async () => {
     const subject_token = await w.subjectToken();
-    expect(await w.exchange({ subject_token, resource: 'https://unknown.example/api' })).toMatchObject(error('invalid_target', 'resource indicator is unknown'));
+    expect(await w.exchange({ subject_token, resource: 'https://unknown.example/api' })).toMatchObject(error('invalid_target', 'resource indicator is missing, or unknown'));
     expect(await w.exchange({ subject_token, resource: `${sigil.url}/api`, scope: 'all' })).toMatchObject(
       error('invalid_target', 'the Management API cannot be accessed by token exchange'),
     );

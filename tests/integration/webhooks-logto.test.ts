@@ -100,9 +100,34 @@ describe('webhooks: Logto compatibility', () => {
     await api.del(`/api/hooks/${hook.body.id}`);
   });
 
-  it('GET /api/connectors answers 200 [] (Sigil has no connectors)', async () => {
+  it("event data exactly Logto's: Role.Created is the response, initial scopes come as Role.Scopes.Updated, User.Deleted carries the user info fields", async () => {
+    const hook = await api.post('/api/hooks', { name: 'exact', events: ['Role.Created', 'Role.Scopes.Updated', 'User.Deleted'], config: { url: receiver.url } });
+    const resource = await api.post('/api/resources', { name: 'exact-data', indicator: 'https://exact-data.example/api' });
+    const scope = await api.post(`/api/resources/${resource.body.id}/scopes`, { name: 'read:exact' });
+    const role = await api.post('/api/roles', { name: 'exact-data', description: 'd', scopeIds: [scope.body.id] });
+    const user = await api.post('/api/users', { username: 'exact_data', password: 'a-long-enough-password-1' });
+    expect((await api.del(`/api/users/${user.body.id}`)).status).toBe(204);
+    const mine = () => receiver.received.filter((x) => x.body?.hookId === hook.body.id).map((x) => x.body);
+    await receiver.waitFor(() => mine().length >= 3);
+    const byEvent = (event: string) => mine().find((b) => b.event === event);
+    expect(byEvent('Role.Created')).toMatchObject({ path: '/roles', data: role.body });
+    expect(byEvent('Role.Created').data).toEqual(role.body);
+    expect(byEvent('Role.Scopes.Updated')).toMatchObject({ path: '/roles', roleId: role.body.id, data: [scope.body] });
+    const { hasPassword, ...userInfo } = user.body;
+    expect(hasPassword).toBe(true);
+    expect(byEvent('User.Deleted').data).toEqual(userInfo);
+    await api.del(`/api/hooks/${hook.body.id}`);
+  });
+
+  it('GET /api/connectors answers 200 [] and POST 422 (Sigil has no connectors)', async () => {
     expect(await api.get('/api/connectors')).toMatchObject({ status: 200, body: [] });
     expect(await api.get('/api/connectors?target=google')).toMatchObject({ status: 200, body: [] });
+    // Creating one: Logto's answer for a connector id without a factory, which is every id here.
+    expect(await api.post('/api/connectors', { connectorId: 'mock-email-service', config: { apiKey: 'k' } })).toMatchObject({
+      status: 422, body: { code: 'connector.not_found_with_connector_id', field: 'connectorId' },
+    });
+    expect(await api.post('/api/connectors', {})).toMatchObject({ status: 400, body: { code: 'guard.invalid_input', field: 'connectorId' } });
+    expect(await api.get('/api/connectors')).toMatchObject({ status: 200, body: [] });
   });
 
   it('fuzz: hook bodies with arbitrary event lists and URLs never 500 and never half-write', async () => {

@@ -27,8 +27,8 @@ export const jwtCustomizerOps = {
   }),
   save: route({
     method: 'PUT', path, scope: 'write:configs', tag,
-    summary: 'Create or replace the claims script for a token type (it must compile and define getCustomJwtClaims)',
-    params: jwtCustomizerParams, body: jwtCustomizerPut, response: jwtCustomizerResponse, status: 200, errors: [400, 422],
+    summary: 'Create or replace the claims script for a token type (saved as given, like Logto; errors show at issuance)',
+    params: jwtCustomizerParams, body: jwtCustomizerPut, response: jwtCustomizerResponse, status: 200, errors: [400],
     handler: async ({ params, body, actor }) => {
       const { value, created } = await customizers.putJwtCustomizer(actor, params.tokenTypePath, body);
       return { status: created ? 201 : 200, body: value };
@@ -37,7 +37,7 @@ export const jwtCustomizerOps = {
   update: route({
     method: 'PATCH', path, scope: 'write:configs', tag,
     summary: 'Update some fields of the claims script for a token type',
-    params: jwtCustomizerParams, body: jwtCustomizerPatch, response: jwtCustomizerResponse, status: 200, errors: [400, 404, 422],
+    params: jwtCustomizerParams, body: jwtCustomizerPatch, response: jwtCustomizerResponse, status: 200, errors: [400, 404],
     handler: async ({ params, body, actor }) => ({ body: await customizers.patchJwtCustomizer(actor, params.tokenTypePath, body) }),
   }),
   delete: route({

@@ -1,9 +1,8 @@
 // Logto's GET/PATCH /api/sign-in-exp, for the parts Sigil's sign-in experience has: `signInMode`
-// (SignInAndRegister enables registration) and `passwordPolicy.length`. Other Logto fields (branding,
+// (SignInAndRegister enables registration), `passwordPolicy.length` and `usernamePolicy`. Other Logto fields (branding,
 // connectors, MFA) are accepted and ignored, as the answer shows: it holds only what Sigil keeps.
 import { z } from 'zod';
-import { getSignInExperience, setSignInExperience } from '../../services/sign-in/settings.ts';
-import { ApiError } from '../errors.ts';
+import { getSignInExperience, PASSWORD_EXPIRATION, patchSignInExperience } from '../../services/sign-in/settings.ts';
 import { route } from '../route.ts';
 
 const tag = 'Sign-in experience';
@@ -12,34 +11,39 @@ const patch = z
   .object({
     signInMode: z.enum(['SignIn', 'Register', 'SignInAndRegister']).optional(),
     passwordPolicy: z.object({ length: length.optional() }).passthrough().optional(),
+    usernamePolicy: z.object({
+      caseSensitive: z.boolean().optional(),
+      minLength: z.number().int().min(1).max(128).optional(),
+      maxLength: z.number().int().min(1).max(128).optional(),
+      allowedChars: z.object({ lowercase: z.boolean(), uppercase: z.boolean(), numbers: z.boolean(), underscore: z.boolean() }).partial().optional(),
+    }).optional(),
+    passwordExpiration: z.object({ enabled: z.boolean().optional(), validPeriodDays: z.number().optional() }).passthrough().optional(),
   })
   .passthrough();
 const response = z.object({
   id: z.string(),
   signInMode: z.enum(['SignIn', 'SignInAndRegister']),
   passwordPolicy: z.object({ length: z.object({ min: z.number(), max: z.number() }) }),
+  usernamePolicy: z.object({
+    caseSensitive: z.boolean(), minLength: z.number(), maxLength: z.number(),
+    allowedChars: z.object({ lowercase: z.boolean(), uppercase: z.boolean(), numbers: z.boolean(), underscore: z.boolean() }),
+  }),
+  passwordExpiration: z.object({ enabled: z.literal(false) }),
 });
 
-const shape = (s: Awaited<ReturnType<typeof getSignInExperience>>) => ({ id: 'default', ...s });
+const shape = (s: Awaited<ReturnType<typeof getSignInExperience>>) => ({ id: 'default', ...s, passwordExpiration: PASSWORD_EXPIRATION });
 
 export const signInExperienceRoutes = [
   route({
     method: 'GET', path: '/api/sign-in-exp', scope: 'read:configs', tag,
-    summary: 'Get the sign-in experience settings Sigil keeps (sign-in mode, password length)',
+    summary: 'Get the sign-in experience settings Sigil keeps (sign-in mode, password length, username policy)',
     response, status: 200,
     handler: async () => ({ body: shape(await getSignInExperience()) }),
   }),
   route({
     method: 'PATCH', path: '/api/sign-in-exp', scope: 'write:configs', tag,
-    summary: 'Update the sign-in mode and password length; other Logto fields are accepted and ignored',
+    summary: 'Update the sign-in mode, password length and username policy; other Logto fields are accepted and ignored',
     body: patch, response, status: 200, errors: [400],
-    handler: async ({ body }) => {
-      const current = await getSignInExperience();
-      const min = body.passwordPolicy?.length?.min ?? current.passwordPolicy.length.min;
-      const max = body.passwordPolicy?.length?.max ?? current.passwordPolicy.length.max;
-      if (min > max) throw new ApiError(400, 'guard.invalid_input', 'Invalid body: passwordPolicy.length: min must not exceed max', 'passwordPolicy.length');
-      const signInMode = body.signInMode === undefined ? current.signInMode : body.signInMode === 'SignIn' ? 'SignIn' : 'SignInAndRegister';
-      return { body: shape(await setSignInExperience({ signInMode, passwordPolicy: { length: { min, max } } })) };
-    },
+    handler: async ({ body }) => ({ body: shape(await patchSignInExperience(body)) }),
   }),
 ];

@@ -74,9 +74,14 @@ export const userOps = {
     handler: async ({ params: p, body, actor }) => ({ body: await users.setSuspended(actor, p.userId, body.isSuspended) }),
   }),
   setPassword: route({
-    method: 'PATCH', path: '/api/users/:userId/password', scope: 'write:users', tag, summary: "Set a user's password (stored as scrypt; never returned)",
+    method: 'PATCH', path: '/api/users/:userId/password', scope: 'write:users', tag, summary: "Set a user's password (stored as its Argon2i hash; never returned)",
     params, body: passwordBody, response: userResponse, status: 200, errors: [400, 404],
     handler: async ({ params: p, body, actor }) => ({ body: await users.setPassword(actor, p.userId, body.password) }),
+  }),
+  setPasswordExpired: route({
+    method: 'PATCH', path: '/api/users/:userId/password/expiration', scope: 'write:users', tag, summary: "Mark a user's password expired (Logto; 400 while the expiration policy is off, which it always is in Sigil)",
+    params, body: z.object({ isExpired: z.boolean() }), response: userResponse, status: 200, errors: [400, 404],
+    handler: async ({ params: p, body }) => ({ body: await users.setPasswordExpired(p.userId, body.isExpired) }),
   }),
   verifyPassword: route({
     method: 'POST', path: '/api/users/:userId/password/verify', scope: 'write:users', tag, summary: "Check a user's password (204 when correct, 422 when not)",

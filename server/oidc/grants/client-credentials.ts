@@ -30,7 +30,8 @@ export const clientCredentials: Grant = {
       ({ resource, scopes } = org);
       tokenOrganization = org.organizationId;
     } else {
-      resource = await resolveResource(form);
+      // Logto's text (its RFC 0006 guard): neither a resource, nor a default one, nor an organization.
+      resource = await resolveResource(form, 'both `resource` and `organization_id` are not provided');
       const granted = client.grantedScopes.get(resource.indicator);
       scopes = requestedScopes(form).filter((s) => granted?.has(s));
     }

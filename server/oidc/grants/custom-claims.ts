@@ -3,16 +3,15 @@
 //
 // - api.denyAccess(message) -> access_denied (400) with the script's message as error_description
 //   (RFC 6749 §4.1.2.1 meaning: the resource owner or authorization server denied the request).
-// - A failing script under blockIssuanceOnError -> server_error (500). None of RFC 6749 §5.2's codes
-//   fits: invalid_request says the CLIENT's request is malformed, but the request was valid and the fault
-//   is in the server's own configuration. server_error ("the authorization server encountered an
-//   unexpected condition", RFC 6749 §4.1.2.1) is the code for that, and a 5xx tells client libraries not
-//   to blame their parameters and that a retry may succeed (e.g. after a timeout). Logto, which answers
-//   invalid_request (400) here, makes clients debug a request that was fine. The description names the
-//   failure kind only; the script's message and position are in the audit log for the administrator.
+// - A failing script under blockIssuanceOnError -> invalid_request (400), as Logto answers (its
+//   throwJwtCustomizerInvalidRequest). Sigil once answered server_error (500): the request was valid and the
+//   fault is the server's configuration; but a 5xx looks like a crash to monitoring and to Logto's clients,
+//   and Sigil never answers 5xx for a handled condition. The description names the failure kind only; the
+//   script's message and position are in the audit log for the administrator.
+// - SIGIL_JWT_CUSTOMIZER_BLOCKING=false never blocks (Logto's released behaviour; see services/env).
 import { JwtCustomizerDenied, JwtCustomizerFailed, runJwtCustomizer, type JwtCustomizerInput } from '../../services/jwt-customizer/index.ts';
 import type { JwtCustomizerTokenType } from '../../schemas/jwt-customizer.ts';
-import { AccessDenied, ServerError } from '../errors.ts';
+import { AccessDenied, InvalidRequest } from '../errors.ts';
 
 export async function customClaims<T extends JwtCustomizerTokenType>(
   tokenType: T,
@@ -30,7 +29,7 @@ export async function customClaims<T extends JwtCustomizerTokenType>(
     }
     if (error instanceof JwtCustomizerFailed) {
       audit.customClaims = { failed: error.kind, blocked: true };
-      throw new ServerError(`the custom claims script failed (${error.kind}) and this server blocks issuance when it does`);
+      throw new InvalidRequest(`the custom claims script failed (${error.kind}) and blockIssuanceOnError is set`);
     }
     throw error;
   }

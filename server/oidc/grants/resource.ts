@@ -4,13 +4,19 @@ import { defaultResource, findResource, type OAuthResource } from '../../service
 import { InvalidTarget } from '../errors.ts';
 import type { Form } from '../form.ts';
 
-export async function resolveResource(form: Form): Promise<OAuthResource> {
+/** oidc-provider's text for InvalidTarget, which Logto answers for an unknown resource (its tests compare it). */
+export const UNKNOWN_RESOURCE = 'resource indicator is missing, or unknown';
+
+export async function resolveResource(
+  form: Form,
+  missing = 'no resource indicator was requested and no default resource is configured',
+): Promise<OAuthResource> {
   const requested = form.all('resource');
   if (requested.length > 1) throw new InvalidTarget('only one resource indicator may be requested');
   const indicator = requested[0];
   if (indicator === undefined) {
     const fallback = await defaultResource();
-    if (!fallback) throw new InvalidTarget('no resource indicator was requested and no default resource is configured');
+    if (!fallback) throw new InvalidTarget(missing);
     return fallback;
   }
   return knownResource(indicator);
@@ -26,7 +32,7 @@ export async function knownResource(indicator: string): Promise<OAuthResource> {
   }
   if (url.hash) throw new InvalidTarget('resource must not contain a fragment');
   const resource = await findResource(indicator);
-  if (!resource) throw new InvalidTarget('resource indicator is unknown');
+  if (!resource) throw new InvalidTarget(UNKNOWN_RESOURCE);
   return resource;
 }
 

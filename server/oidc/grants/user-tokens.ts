@@ -14,6 +14,7 @@ import { draftToken, issueAccessToken, issueUserinfoToken, type TokenDraft, type
 import { InsufficientScope, InvalidRequest, InvalidTarget } from '../errors.ts';
 import { customClaims } from './custom-claims.ts';
 import { organizationGrant, organizationIdOf } from './organization.ts';
+import { UNKNOWN_RESOURCE } from './resource.ts';
 
 const ORGANIZATIONS_SCOPE = 'urn:logto:scope:organizations';
 import type { GrantContext, TokenResponseBody } from './types.ts';
@@ -43,7 +44,7 @@ async function requestedResource(ctx: GrantContext, authorized: string[]): Promi
   if (indicator === undefined) return undefined;
   if (!authorized.includes(indicator)) throw new InvalidTarget('resource was not part of the authorization request');
   const resource = await findResource(indicator);
-  if (!resource || resource.isBuiltIn) throw new InvalidTarget('resource indicator is unknown');
+  if (!resource || resource.isBuiltIn) throw new InvalidTarget(UNKNOWN_RESOURCE);
   return resource;
 }
 

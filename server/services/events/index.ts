@@ -23,6 +23,8 @@ export type DataEvent = {
   data?: unknown;
   applicationId?: string;
   userId?: string;
+  /** Extra top-level fields of Logto's hook payload for this event (e.g. `roleId` of `Role.Scopes.Updated`). */
+  hookFields?: Record<string, string>;
   /** Request facts for Logto-shaped hook payloads; defaults to the Management API request in progress. */
   request?: { path?: string; method?: string; status?: number; params?: Record<string, string> };
 };
@@ -49,6 +51,7 @@ export async function emitDataEvent(tx: Tx, actor: Actor, e: DataEvent): Promise
     userAgent: actor.userAgent,
     ip: actor.ip,
     ...(request ? logtoRequestFacts(request) : {}),
+    ...e.hookFields,
     data: maskSecrets(e.data ?? e.after ?? e.before ?? null),
   });
   if (enqueued > 0) noteOutboxRows(tx);

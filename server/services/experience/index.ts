@@ -11,7 +11,7 @@ import { findInteraction, startSession, type InteractionView, type RequestMeta }
 import { auditInteraction } from '../interaction/events.ts';
 import { checkPassword, findUserByIdentifier } from '../sign-in/password.ts';
 import type { NewSession } from '../sign-in/sessions.ts';
-import { getSignInExperience, signUpEnabled } from '../sign-in/settings.ts';
+import { getSignInExperience, signUpEnabled, type UsernamePolicy } from '../sign-in/settings.ts';
 import { clearIdentifierFailures, lockedFor, recordFailure, signInThrottleKeys } from '../sign-in/throttle.ts';
 import { createUser } from '../users.ts';
 import { USERNAME_PATTERN } from '../../schemas/users.ts';
@@ -88,8 +88,22 @@ async function checkNewPassword(password: string): Promise<string> {
   return hashPassword(password);
 }
 
+/** Logto's username policy rules for end users registering (administrators are not bound); its violation names. */
+function usernamePolicyViolation(username: string, policy: UsernamePolicy): string | undefined {
+  if (username.length < policy.minLength) return 'too_short';
+  if (username.length > policy.maxLength) return 'too_long';
+  const { lowercase, uppercase, numbers, underscore } = policy.allowedChars;
+  if (!uppercase && /[A-Z]/.test(username)) return 'uppercase_not_allowed';
+  if (!lowercase && /[a-z]/.test(username)) return 'lowercase_not_allowed';
+  if (!numbers && /[0-9]/.test(username)) return 'numbers_not_allowed';
+  if (!underscore && username.includes('_')) return 'underscore_not_allowed';
+  return undefined;
+}
+
 async function checkNewUsername(username: string): Promise<void> {
   if (!USERNAME_PATTERN.test(username) || username.length > 128) throw new ExperienceError(400, 'guard.invalid_input', 'Invalid body: identifier.value: not a valid username');
+  const violation = usernamePolicyViolation(username, (await getSignInExperience()).usernamePolicy);
+  if (violation) throw new ExperienceError(422, `user.username_${violation}`, `The username violates the username policy (${violation.replaceAll('_', ' ')}).`);
   if (await findUserByIdentifier(username)) throw new ExperienceError(422, 'user.username_already_in_use', 'This username is already in use.');
 }
 

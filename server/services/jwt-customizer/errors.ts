@@ -1,6 +1,6 @@
 // What the token path learns from a claims script besides its claims. Services know nothing of OAuth:
 // the protocol layer (server/oidc/grants/custom-claims.ts) turns these into `access_denied` and
-// `server_error`.
+// `invalid_request`.
 import type { ScriptFailureKind } from '../../schemas/jwt-customizer.ts';
 
 /** The script called `api.denyAccess(message)`: the token must not be issued. */

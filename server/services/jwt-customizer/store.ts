@@ -1,6 +1,7 @@
 // The two claims scripts (one per token type), stored in JwtCustomizer and cached for the token path.
-// Saving checks the script first (it must compile and define getCustomJwtClaims), then writes it with
-// its data event and the cache stamp in one transaction. Environment variable values are secrets:
+// Saving does not check the script (as Logto: drafts and scripts with syntax errors are kept; they fail at
+// issuance like a throwing script, under blockIssuanceOnError); it writes it with its data event and the
+// cache stamp in one transaction. Environment variable values are secrets:
 // returned to administrators (as Logto does) but never put in audit records or webhook payloads.
 // Reads add the script's circuit breaker state (breaker.ts) when it is tripped.
 import { createHash } from 'node:crypto';
@@ -11,11 +12,11 @@ import type { Actor } from '../actor.ts';
 import { MASK } from '../audit/mask.ts';
 import { cached } from '../cache.ts';
 import { db } from '../../db/index.ts';
+import { env } from '../../env.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { emitDataEvent } from '../events/index.ts';
 import { startSandbox } from '../sandbox/index.ts';
 import { configChange } from '../transaction.ts';
-import { checkScript } from './check.ts';
 import { breakerStatus, type BreakerStatus } from './status.ts';
 
 type Row = {
@@ -78,14 +79,6 @@ function eventView(tokenType: JwtCustomizerTokenType, row: Row) {
 /** Logto's 404: `entity.not_exists_with_id` naming the config key. */
 const notConfigured = (tokenType: JwtCustomizerTokenType) => notFound('JWT customizer', JWT_CUSTOMIZER_KEYS[tokenType]);
 
-async function assertValidScript(script: string): Promise<void> {
-  const problem = await checkScript(script);
-  if (problem) {
-    const at = problem.line !== undefined ? ` (line ${problem.line}${problem.column !== undefined ? `, column ${problem.column}` : ''})` : '';
-    throw new DomainError('unprocessable', 'jwt_customizer.invalid_script', `script: ${problem.message}${at}`, 'script');
-  }
-}
-
 async function findRow(client: Tx | ReturnType<typeof db>, tokenType: JwtCustomizerTokenType): Promise<Row | null> {
   return client.jwtCustomizer.findUnique({ where: { tokenType } });
 }
@@ -117,7 +110,6 @@ export async function listJwtCustomizers(): Promise<Array<{ key: (typeof JWT_CUS
 
 /** PUT: replaces the whole configuration. `created` tells the caller whether it is new (201 vs 200). */
 export async function putJwtCustomizer(actor: Actor, tokenType: JwtCustomizerTokenType, input: JwtCustomizerPut): Promise<{ value: JwtCustomizerResponse; created: boolean }> {
-  await assertValidScript(input.script);
   const data = {
     script: input.script,
     environmentVariables: input.environmentVariables ?? {},
@@ -142,7 +134,6 @@ export async function putJwtCustomizer(actor: Actor, tokenType: JwtCustomizerTok
 
 /** PATCH: changes only the fields given; 404 when nothing is configured yet. */
 export async function patchJwtCustomizer(actor: Actor, tokenType: JwtCustomizerTokenType, patch: JwtCustomizerPatch): Promise<JwtCustomizerResponse> {
-  if (patch.script !== undefined) await assertValidScript(patch.script);
   return configChange(async (tx) => {
     const before = await findRow(tx, tokenType);
     if (!before) throw notConfigured(tokenType);
@@ -178,6 +169,8 @@ export function activeJwtCustomizer(tokenType: JwtCustomizerTokenType): Promise<
     if (!row || !row.enabled) return null;
     // A script will run: have the sandbox's workers start now rather than in the first token's time.
     startSandbox();
-    return { script: row.script, environmentVariables: envOf(row), blockIssuanceOnError: row.blockIssuanceOnError, version: versionOf(row) };
+    // SIGIL_JWT_CUSTOMIZER_BLOCKING=false: Logto's released behaviour, the flag is kept but never blocks.
+    const blockIssuanceOnError = row.blockIssuanceOnError && env().jwtCustomizerBlocking;
+    return { script: row.script, environmentVariables: envOf(row), blockIssuanceOnError, version: versionOf(row) };
   });
 }

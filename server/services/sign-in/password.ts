@@ -3,8 +3,9 @@
 import { db } from '../../db/index.ts';
 import { verifyUserPassword } from '../users/password.ts';
 import type { UserRow } from '../users/response.ts';
+import { usernamesIgnoreCase } from './settings.ts';
 
-/** Username (exact) or email (case-insensitive), as the form's "Username or email" field. */
+/** Username (exact, or in any case under a case-insensitive username policy) or email (case-insensitive). */
 export async function findUserByIdentifier(identifier: string): Promise<UserRow | null> {
   const value = identifier.trim();
   if (!value || value.length > 320) return null;
@@ -12,7 +13,12 @@ export async function findUserByIdentifier(identifier: string): Promise<UserRow 
     const rows = await db().$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE lower("primaryEmail") = lower(${value}) LIMIT 1`;
     return rows[0] ? db().user.findUnique({ where: { id: rows[0].id } }) : null;
   }
-  return db().user.findUnique({ where: { username: value } });
+  const exact = await db().user.findUnique({ where: { username: value } });
+  if (exact || !(await usernamesIgnoreCase())) return exact;
+  // usernamePolicy.caseSensitive: false: `Alice` signs in as `alice` (only when that is unambiguous:
+  // users from before the policy changed may differ only by case).
+  const rows = await db().$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE lower("username") = lower(${value}) LIMIT 2`;
+  return rows.length === 1 ? db().user.findUnique({ where: { id: rows[0]!.id } }) : null;
 }
 
 /** The user these credentials belong to, or null. Suspension is the caller's decision (after the check). */

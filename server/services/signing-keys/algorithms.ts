@@ -1,4 +1,5 @@
-// The signing algorithms Sigil offers. Logto's `EC` and `RSA` values map to their defaults.
+// The signing algorithms Sigil offers. Logto's `EC` and `RSA` mean what Logto generates for them (P-384 and
+// RSA 4096, packages/cli/src/commands/database/utils.ts), and its default, EC, is Sigil's default too.
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { SIGNING_ALGORITHM_INPUTS, SIGNING_ALGORITHMS } from '../../schemas/signing-keys.ts';
 
@@ -6,11 +7,11 @@ export { SIGNING_ALGORITHM_INPUTS, SIGNING_ALGORITHMS };
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 export type SigningAlgorithmInput = (typeof SIGNING_ALGORITHM_INPUTS)[number];
 
-export const DEFAULT_SIGNING_ALGORITHM: SigningAlgorithm = 'EC-P256';
+export const DEFAULT_SIGNING_ALGORITHM: SigningAlgorithm = 'EC-P384';
 
 export function normalizeAlgorithm(input: SigningAlgorithmInput): SigningAlgorithm {
-  if (input === 'EC') return 'EC-P256';
-  if (input === 'RSA') return 'RSA-2048';
+  if (input === 'EC') return 'EC-P384';
+  if (input === 'RSA') return 'RSA-4096';
   return input;
 }
 
@@ -24,6 +25,14 @@ const JWS_ALG: Record<SigningAlgorithm, string> = {
 
 export function jwsAlg(algorithm: SigningAlgorithm): string {
   return JWS_ALG[algorithm];
+}
+
+/**
+ * What discovery declares for a key whose JWS alg is `alg`: an RSA key also verifies PS256, which
+ * oidc-provider (under Logto) declares for RSA keys; Logto's clients compare the list.
+ */
+export function declaredAlgs(alg: string): string[] {
+  return alg === 'RS256' ? ['PS256', 'RS256'] : [alg];
 }
 
 /** Logto's `signingKeyAlgorithm` (the JWK key type); Ed25519 keys (OKP) have no Logto equivalent. */

@@ -65,21 +65,13 @@ function toDescribed(r: { id: string; status: string; effectiveAt: Date; retired
 
 export async function rotateSigningKeys(actor: Actor, request: SigningKeyRotate): Promise<SigningKeyResponse[]> {
   const grace = request.rotationGracePeriod ?? 0;
-  const requested = request.signingKeyAlgorithm ? normalizeAlgorithm(request.signingKeyAlgorithm) : undefined;
-  // Generate before locking (RSA-4096 takes up to seconds); without an explicit choice, keep the Current
-  // key's algorithm, read again under the lock below.
-  const guess = requested ?? ((await resolvedKeySet()).find((k) => k.status === 'Current')?.algorithm as SigningAlgorithm | undefined);
-  let algorithm = guess ?? DEFAULT_SIGNING_ALGORITHM;
-  let key = await generateSigningKey(algorithm);
+  // Without an explicit choice, Logto's default (EC P-384), whatever the Current key is. Generated before
+  // locking: RSA-4096 takes up to seconds.
+  const algorithm = request.signingKeyAlgorithm ? normalizeAlgorithm(request.signingKeyAlgorithm) : DEFAULT_SIGNING_ALGORITHM;
+  const key = await generateSigningKey(algorithm);
   return configChange(async (tx) => {
     const rows = await lockKeySet(tx);
     const now = new Date();
-    const current = resolveKeys(rows, now).keys.find((k) => k.status === 'Current');
-    if (!requested && current && current.algorithm !== algorithm) {
-      // The Current key changed between the read and the lock (another rotation): follow it.
-      algorithm = current.algorithm as SigningAlgorithm;
-      key = await generateSigningKey(algorithm);
-    }
     const plan = planRotation(rows, now, { newKeyId: key.kid, rotationGracePeriod: grace });
     const before = resolveKeys(rows, now).keys.map(toSigningKeyResponse);
     await apply(tx, plan);

@@ -1,17 +1,19 @@
 // A user's password, the one check every path uses (the Management API's verify, password sign-in).
-// Sigil's own hash is scrypt (crypto.ts). Users imported from another system keep the digest they came with
+// Sigil's own hash is Argon2i with Logto's parameters (crypto.ts); scrypt hashes from earlier versions still
+// verify and are replaced by Argon2i at the next successful check. Users imported from another system keep the digest they came with
 // (Logto's `passwordDigest` + `passwordAlgorithm`), stored as `import$<algorithm>$<digest>` in the same
 // column; the first successful check replaces it with Sigil's hash, so imported digests fade out.
 import { createHash, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
-import { argon2Verify, bcryptVerify } from 'hash-wasm';
+import { bcryptVerify } from 'hash-wasm';
 import { db } from '../../db/index.ts';
-import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../crypto.ts';
+import { DUMMY_PASSWORD_HASH, hashPassword, isCurrentPasswordHash, verifyPassword } from '../crypto.ts';
 import { DomainError, invalidInput, unprocessable } from '../errors.ts';
 import { log } from '../../log.ts';
 import { IMPORTED_ALGORITHMS, type ImportedAlgorithm } from '../../schemas/users.ts';
 
-/** What `includePasswordHash` reports for Sigil's own hashes (not one of Logto's names: Logto has no scrypt). */
-export const OWN_ALGORITHM = 'Scrypt';
+/** What `includePasswordHash` reports for Sigil's own hashes: Logto's name for Argon2i; `Scrypt` (not one of
+ * Logto's names) for hashes from earlier versions until their next successful check replaces them. */
+const ownAlgorithm = (stored: string) => (stored.startsWith('$argon2i$') ? 'Argon2i' : 'Scrypt');
 
 const PREFIX = 'import$';
 
@@ -24,7 +26,7 @@ export function encodeImported(algorithm: ImportedAlgorithm, digest: string): st
 export function describeHash(stored: string | null): { passwordDigest: string | null; passwordAlgorithm: string | null } {
   if (!stored) return { passwordDigest: null, passwordAlgorithm: null };
   const imported = decodeImported(stored);
-  return imported ? { passwordDigest: imported.digest, passwordAlgorithm: imported.algorithm } : { passwordDigest: stored, passwordAlgorithm: OWN_ALGORITHM };
+  return imported ? { passwordDigest: imported.digest, passwordAlgorithm: imported.algorithm } : { passwordDigest: stored, passwordAlgorithm: ownAlgorithm(stored) };
 }
 
 function decodeImported(stored: string): { algorithm: ImportedAlgorithm; digest: string } | undefined {
@@ -96,7 +98,7 @@ async function verifyImported({ algorithm, digest }: { algorithm: ImportedAlgori
       case 'Argon2i':
       case 'Argon2id':
       case 'Argon2d':
-        return await argon2Verify({ password, hash: digest });
+        return await verifyPassword(password, digest); // Argon2 in a worker, compared in constant time
       case 'Bcrypt':
         return await bcryptVerify({ password, hash: digest });
       case 'MD5':
@@ -123,7 +125,11 @@ async function verifyImported({ algorithm, digest }: { algorithm: ImportedAlgori
 export async function verifyUserPassword(user: { id: string; passwordHash: string | null } | null, password: string): Promise<boolean> {
   const stored = user?.passwordHash ?? null;
   const imported = stored ? decodeImported(stored) : undefined;
-  if (!imported) return (await verifyPassword(password, stored ?? DUMMY_PASSWORD_HASH)) && stored !== null;
+  if (!imported) {
+    const ok = (await verifyPassword(password, stored ?? DUMMY_PASSWORD_HASH)) && stored !== null;
+    if (ok && !isCurrentPasswordHash(stored!)) await upgrade(user!.id, stored!, password); // scrypt -> Argon2i
+    return ok;
+  }
   const ok = await verifyImported(imported, password);
   if (!ok) {
     if (!imported.algorithm.startsWith('Argon2') && imported.algorithm !== 'Bcrypt') await verifyPassword(password, DUMMY_PASSWORD_HASH);
@@ -133,7 +139,7 @@ export async function verifyUserPassword(user: { id: string; passwordHash: strin
   return true;
 }
 
-/** Replace the imported digest with Sigil's hash, unless the password changed meanwhile. */
+/** Replace an imported digest or an older own hash with Sigil's hash, unless the password changed meanwhile. */
 async function upgrade(userId: string, stored: string, password: string): Promise<void> {
   try {
     await db().user.updateMany({ where: { id: userId, passwordHash: stored }, data: { passwordHash: await hashPassword(password) } });

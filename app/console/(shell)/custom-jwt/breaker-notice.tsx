@@ -7,7 +7,7 @@ export type BreakerStatus = { state: 'open' | 'trial'; reason: string; trippedAt
 
 export function BreakerNotice({ breaker, blockIssuanceOnError }: { breaker: BreakerStatus; blockIssuanceOnError: boolean }) {
   const effect = blockIssuanceOnError
-    ? <>token requests fail with <code>server_error</code> (issuance is blocked on errors)</>
+    ? <>token requests fail with <code>invalid_request</code> (issuance is blocked on errors)</>
     : <>tokens are issued <strong>without</strong> custom claims</>;
   return (
     <div data-testid="breaker-notice">

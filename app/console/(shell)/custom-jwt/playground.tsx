@@ -318,7 +318,7 @@ export function Playground({ tokenType, saved, onDirtyChange }: { tokenType: Tok
             description={
               <span data-testid="failure-policy">
                 {block
-                  ? <>On: if the script fails (error, timeout, memory, invalid result) the token request fails with <code>server_error</code>. Choose this when resource servers rely on these claims.</>
+                  ? <>On: if the script fails (error, timeout, memory, invalid result) the token request fails with <code>invalid_request</code>. Choose this when resource servers rely on these claims.</>
                   : <>Off: if the script fails, the token is issued <strong>without</strong> custom claims (as Logto does). Either way every failure is in the audit log as <code>{tokenType === 'client-credentials' ? 'JwtCustomizer.ClientCredentials' : 'JwtCustomizer.AccessToken'}</code>.</>}
                 {' '}<code>api.denyAccess()</code> always refuses the token.
               </span>

@@ -33,7 +33,7 @@ export function ResultPanel({ outcome, blockIssuanceOnError, onReveal }: { outco
     const consequence = outcome.kind === 'denied'
       ? <>At issuance the token request fails with <code>access_denied</code> and this message.</>
       : blockIssuanceOnError
-        ? <>At issuance the token request would fail with <code>server_error</code> (issuance is blocked on errors).</>
+        ? <>At issuance the token request would fail with <code>invalid_request</code> (issuance is blocked on errors).</>
         : <>At issuance the token would be issued <strong>without</strong> custom claims, and the failure recorded in the audit log.</>;
     return (
       <div className="result result-failure" data-testid="run-result" data-kind={outcome.kind} role="alert">
