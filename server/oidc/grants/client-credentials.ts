@@ -3,7 +3,7 @@
 // The `client-credentials` claims script (if any) adds claims under the reserved ones, or denies; never
 // for Sigil's own Management API, whose tokens only Sigil reads (it ignores custom claims), so no script
 // can lock the operators out of the API that would fix it.
-import { draftToken, issueAccessToken } from '../../services/tokens/issue.ts';
+import { draftToken, issueAccessToken, scopeAlwaysStated } from '../../services/tokens/issue.ts';
 import { clientCredentialsContext } from '../../services/jwt-customizer/index.ts';
 import { UnauthorizedClient } from '../errors.ts';
 import type { OAuthResource } from '../../services/clients.ts';
@@ -48,7 +48,7 @@ export const clientCredentials: Grant = {
       access_token: token.accessToken,
       expires_in: token.expiresIn,
       token_type: 'Bearer',
-      ...(token.scope ? { scope: token.scope } : {}),
+      ...(scopeAlwaysStated(draft) ? { scope: token.scope } : {}),
     };
   },
 };
