@@ -74,7 +74,7 @@ describe('refresh_token with organization_id', () => {
 
   it('gives members an organization token whose scopes follow their current roles', async () => {
     const { scope, role, org } = await template('User');
-    const { tokens } = await codeFlow(sigil, f, { scope: 'openid offline_access urn:logto:scope:organizations read:orders delete:orders' });
+    const { tokens } = await codeFlow(sigil, f, { scope: `openid offline_access urn:logto:scope:organizations ${scope.name} read:orders delete:orders` });
     let refreshToken = tokens.refresh_token as string;
     const next = async (extra: Record<string, string>) => {
       const res = await refresh(sigil, f.spa.id, refreshToken, { organization_id: org.id, ...extra });

@@ -9,6 +9,7 @@ import { UnauthorizedClient } from '../errors.ts';
 import type { OAuthResource } from '../../services/clients.ts';
 import { customClaims } from './custom-claims.ts';
 import { organizationGrant, organizationIdOf } from './organization.ts';
+import { organizationContext } from '../../services/organizations/subject-organizations.ts';
 import { requestedScopes, resolveResource } from './resource.ts';
 import type { Grant } from './types.ts';
 
@@ -40,7 +41,10 @@ export const clientCredentials: Grant = {
     const draft = draftToken({ clientId: client.id, subject: client.id, resource, scopes, organizationId: tokenOrganization });
     const claims = resource.isBuiltIn ? undefined : await customClaims('client-credentials', {
       draft,
-      context: () => clientCredentialsContext(client),
+      context: async () => ({
+        ...clientCredentialsContext(client),
+        ...(organizationId ? { organization: await organizationContext('application', organizationId, client.id) } : {}),
+      }),
       request: { ip: req.ip, userAgent: req.header('user-agent')?.slice(0, 512) },
     }, audit);
     const token = await issueAccessToken(draft, resource.tokenFormat, claims);
