@@ -4,7 +4,7 @@
 // (RFC 6750 §3.1, with WWW-Authenticate). CORS for the app's origins.
 import { findClient } from '../services/clients.ts';
 import { loadImpersonatedUser } from '../services/impersonation.ts';
-import { userinfoClaims } from '../services/sign-in/user-claims.ts';
+import { claimOrganizations, userinfoClaims } from '../services/sign-in/user-claims.ts';
 import { checkAccessToken } from '../services/tokens/verify.ts';
 import { json, type ProtocolRequest, type ProtocolResponse } from '../http/envelope.ts';
 import { corsHeaders } from './cors.ts';
@@ -44,7 +44,7 @@ export async function userinfoEndpoint(req: ProtocolRequest): Promise<ProtocolRe
     if (!scopes.includes('openid')) throw new InsufficientScope('the access token was not granted the openid scope');
     const user = await loadImpersonatedUser(claims.sub);
     if (!user || user.isSuspended) throw new InvalidToken('the user of this access token is suspended or deleted');
-    return json(200, userinfoClaims(user, scopes), { ...NO_STORE, ...cors });
+    return json(200, userinfoClaims(user, scopes, await claimOrganizations(user.id, scopes)), { ...NO_STORE, ...cors });
   } catch (error) {
     return errorResponse(toOAuthError(error), cors);
   }

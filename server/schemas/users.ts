@@ -136,5 +136,5 @@ export const userSearchQueryValue = z.union([z.string().max(256), z.array(z.stri
  * `mode.<field>`, `joint`, `isCaseSensitive`) pass through to the service, which validates them.
  */
 export const userSearchQuery = z
-  .object({ excludeRoleId: id.optional(), includePasswordHash: z.string().max(10).optional() })
+  .object({ excludeRoleId: id.optional(), excludeOrganizationId: id.optional(), includePasswordHash: z.string().max(10).optional() })
   .catchall(userSearchQueryValue);

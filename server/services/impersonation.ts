@@ -5,6 +5,7 @@ import type { ImpersonationCreate } from '../schemas/subject-tokens.ts';
 import type { UserResponse } from '../schemas/users.ts';
 import type { Actor } from './actor.ts';
 import { notFound, unprocessable } from './errors.ts';
+import { userOrganizationsContext } from './organizations/subject-organizations.ts';
 import { emitDataEvent } from './events/index.ts';
 import { consumeSubjectToken, issueSubjectToken, type IssuedSubjectToken } from './subject-tokens.ts';
 import { dataChange } from './transaction.ts';
@@ -63,11 +64,11 @@ export function userScopesOn(user: ImpersonatedUser, indicator: string): Set<str
 
 /**
  * `context.user` for an `access-token` claims script, in Logto's shape so its scripts run unchanged:
- * the user (never the password hash), roles with scopes, and the collections Sigil does not have
- * (SSO identities, MFA factors, organizations) as empty lists.
+ * the user (never the password hash), roles with scopes, organizations with the user's organization roles
+ * (read now), and the collections Sigil does not have (SSO identities, MFA factors) as empty lists.
  */
-export function userClaimsContext(user: ImpersonatedUser): Record<string, unknown> {
-  return { ...user, ssoIdentities: [], mfaVerificationFactors: [], organizations: [], organizationRoles: [] };
+export async function userClaimsContext(user: ImpersonatedUser): Promise<Record<string, unknown>> {
+  return { ...user, ssoIdentities: [], mfaVerificationFactors: [], ...(await userOrganizationsContext(user.id)) };
 }
 
 export type Impersonation = {

@@ -140,14 +140,14 @@ export async function listUsers(query: UserListQuery, page: Pagination): Promise
 
 /**
  * The Management API's GET /users: Logto's advanced search syntax over the raw query (400
- * `request.invalid_input` when malformed), `excludeRoleId`, and `includePasswordHash`.
+ * `request.invalid_input` when malformed), `excludeRoleId`, `excludeOrganizationId` and `includePasswordHash`.
  */
 export async function searchUsers(
-  query: Record<string, unknown> & { excludeRoleId?: string },
+  query: Record<string, unknown> & { excludeRoleId?: string; excludeOrganizationId?: string },
   page: Pagination,
   options: { includePasswordHash?: boolean } = {},
 ): Promise<Page<UserResponse>> {
-  const { total, ids } = await findUserPage({ advanced: parseUserSearch(query), excludeRoleId: query.excludeRoleId }, page);
+  const { total, ids } = await findUserPage({ advanced: parseUserSearch(query), excludeRoleId: query.excludeRoleId, excludeOrganizationId: query.excludeOrganizationId }, page);
   const rows = await usersInOrder(ids);
   return { total, items: rows.map((r) => ({ ...toUserResponse(r), ...(options.includePasswordHash ? describeHash(r.passwordHash) : {}) })) };
 }

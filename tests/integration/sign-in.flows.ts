@@ -15,6 +15,8 @@ export type FlowOptions = {
   identifier?: string;
   password?: string;
   auth?: { id: string; secret: string };
+  /** More authorization request parameters (e.g. organization_id). */
+  extra?: Record<string, string>;
 };
 
 export async function codeFlow(sigil: Sigil, f: SignInFixture, o: FlowOptions = {}) {
@@ -27,6 +29,7 @@ export async function codeFlow(sigil: Sigil, f: SignInFixture, o: FlowOptions = 
     ['scope', o.scope ?? 'openid offline_access profile read:orders write:orders delete:orders'],
     ['prompt', o.prompt ?? 'consent'], ['code_challenge', await oauth.calculatePKCECodeChallenge(verifier)], ['code_challenge_method', 'S256'],
     ...(o.resources ?? [f.indicator]).map((r): [string, string] => ['resource', r]),
+    ...Object.entries(o.extra ?? {}),
   ];
   for (const [k, v] of params) url.searchParams.append(k, v);
   const jar = o.jar ?? new CookieJar();

@@ -13,6 +13,10 @@ import {
 } from '../errors.ts';
 import { parseParams, type Form } from '../form.ts';
 import { knownResource } from '../grants/resource.ts';
+import { organizationIdOf } from '../grants/organization.ts';
+import { ORGANIZATION_RESOURCE, organizationExists, organizationScopeNames } from '../../services/organizations/tokens.ts';
+
+const ORGANIZATIONS_SCOPE = 'urn:logto:scope:organizations';
 
 export class AuthorizationPageError extends Error {
   constructor(readonly error: OAuthError) {
@@ -77,6 +81,11 @@ async function resources(form: Form): Promise<string[]> {
   const out: string[] = [];
   for (const indicator of form.all('resource')) {
     if (indicator.length > MAX.resource) throw new InvalidTarget('resource is too long');
+    // Logto's SDKs add the organization template's reserved resource whenever the organizations scope is asked for.
+    if (indicator === ORGANIZATION_RESOURCE) {
+      if (!out.includes(indicator)) out.push(indicator);
+      continue;
+    }
     const resource = await knownResource(indicator);
     // A signed-in user never becomes a Management API caller recorded as the app.
     if (resource.isBuiltIn) throw new InvalidTarget('the Management API cannot be requested by an end-user sign-in');
@@ -85,14 +94,33 @@ async function resources(form: Form): Promise<string[]> {
   return out;
 }
 
-/** Recognised scopes in request order: OIDC scopes, and scopes the requested resources define. Others are ignored. */
+/**
+ * Recognised scopes in request order: OIDC scopes, scopes the requested resources define, and (with the
+ * organizations scope) organization scopes of the template, which organization tokens are later cut from.
+ * Others are ignored.
+ */
 async function scopes(form: Form, indicators: string[]): Promise<string[]> {
   const raw = bounded(form, 'scope');
   if (raw === undefined) return [];
   if (!/^[\x21\x23-\x5b\x5d-\x7e ]*$/.test(raw)) throw new InvalidScope('scope contains characters RFC 6749 §3.3 does not allow');
+  const asked = [...new Set(raw.split(' ').filter(Boolean))];
   const resourceScopes = new Set<string>();
   for (const indicator of indicators) for (const s of (await findResource(indicator))?.scopes ?? []) resourceScopes.add(s);
-  return [...new Set(raw.split(' ').filter((s) => s && (isOidcScope(s) || resourceScopes.has(s))))];
+  const organizationScopes = asked.includes(ORGANIZATIONS_SCOPE) ? await organizationScopeNames(asked.filter((s) => !isOidcScope(s))) : new Set<string>();
+  return asked.filter((s) => isOidcScope(s) || resourceScopes.has(s) || organizationScopes.has(s));
+}
+
+/**
+ * `organization_id` (Sigil's, where Logto has none: logto#7485): the code exchange then issues an
+ * organization token. It needs the organizations scope and an existing organization; membership is
+ * checked at the exchange, with the user known.
+ */
+async function organization(form: Form, scopes: string[]): Promise<string | undefined> {
+  const id = organizationIdOf(form.get('organization_id'));
+  if (id === undefined) return undefined;
+  if (!scopes.includes(ORGANIZATIONS_SCOPE)) throw new InvalidRequest(`organization_id requires the ${ORGANIZATIONS_SCOPE} scope`);
+  if (!(await organizationExists(id))) throw new InvalidRequest('organization_id is not a known organization');
+  return id;
 }
 
 function prompt(form: Form): string[] {
@@ -140,13 +168,16 @@ export async function readAuthorizationRequest(req: ProtocolRequest): Promise<{ 
     if (responseMode !== undefined && responseMode !== 'query') throw new InvalidRequest('only response_mode=query is supported');
     const validState = bounded(form, 'state');
     const indicators = await resources(form);
+    const granted = await scopes(form, indicators);
     const request: AuthorizationRequest = {
       clientId: client.id,
       redirectUri,
-      scopes: await scopes(form, indicators),
+      scopes: granted,
       resources: indicators,
       prompt: prompt(form),
     };
+    const organizationId = await organization(form, granted);
+    if (organizationId !== undefined) request.organizationId = organizationId;
     if (validState !== undefined) request.state = validState;
     const nonce = bounded(form, 'nonce');
     if (nonce !== undefined) request.nonce = nonce;

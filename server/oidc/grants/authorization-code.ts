@@ -55,6 +55,7 @@ export const authorizationCode: Grant = {
     const links = { grantId: code.grantId, familyId: code.id };
     const plan = await planUserTokens(ctx, {
       user, links, scopes: code.scopes, resources: code.resources, authTime: code.authTime, nonce: code.nonce, gty: 'authorization_code',
+      organizationId: code.organizationId,
     });
     if (!(await consumeCode(code.id))) {
       await revokeIssuedByCode(code);

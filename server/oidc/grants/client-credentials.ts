@@ -3,12 +3,13 @@
 // The `client-credentials` claims script (if any) adds claims under the reserved ones, or denies; never
 // for Sigil's own Management API, whose tokens only Sigil reads (it ignores custom claims), so no script
 // can lock the operators out of the API that would fix it.
-import { draftToken, issueAccessToken } from '../../services/tokens/issue.ts';
+import { draftToken, issueAccessToken, scopeAlwaysStated } from '../../services/tokens/issue.ts';
 import { clientCredentialsContext } from '../../services/jwt-customizer/index.ts';
 import { UnauthorizedClient } from '../errors.ts';
 import type { OAuthResource } from '../../services/clients.ts';
 import { customClaims } from './custom-claims.ts';
 import { organizationGrant, organizationIdOf } from './organization.ts';
+import { organizationContext } from '../../services/organizations/subject-organizations.ts';
 import { requestedScopes, resolveResource } from './resource.ts';
 import type { Grant } from './types.ts';
 
@@ -41,7 +42,10 @@ export const clientCredentials: Grant = {
     const draft = draftToken({ clientId: client.id, subject: client.id, resource, scopes, organizationId: tokenOrganization });
     const claims = resource.isBuiltIn ? undefined : await customClaims('client-credentials', {
       draft,
-      context: () => clientCredentialsContext(client),
+      context: async () => ({
+        ...clientCredentialsContext(client),
+        ...(organizationId ? { organization: await organizationContext('application', organizationId, client.id) } : {}),
+      }),
       request: { ip: req.ip, userAgent: req.header('user-agent')?.slice(0, 512) },
     }, audit);
     const token = await issueAccessToken(draft, resource.tokenFormat, claims);
@@ -49,7 +53,7 @@ export const clientCredentials: Grant = {
       access_token: token.accessToken,
       expires_in: token.expiresIn,
       token_type: 'Bearer',
-      ...(token.scope ? { scope: token.scope } : {}),
+      ...(scopeAlwaysStated(draft) ? { scope: token.scope } : {}),
     };
   },
 };

@@ -39,18 +39,17 @@ export async function requireMember(kind: MemberKind, organizationId: string, me
 }
 
 /**
- * `requested`: the scopes asked for, or `all-held` (a user's refresh grant: sign-in does not carry
- * organization scope names, so the member gets the ones its roles give now).
  * The audience and scopes of an organization token: `resource` absent → the organization itself;
  * present → that resource (never the Management API: organization roles cannot carry its scopes).
+ * Scopes: the `requested` ones (asked for, or authorized at sign-in) that the member's roles give now.
  */
-export async function organizationGrant(kind: MemberKind, organizationId: string, memberId: string, requested: string[] | 'all-held', resource?: OAuthResource) {
+export async function organizationGrant(kind: MemberKind, organizationId: string, memberId: string, requested: string[], resource?: OAuthResource) {
   await requireMember(kind, organizationId, memberId);
   if (!resource) {
     const held = await memberOrganizationScopes(kind, organizationId, memberId);
-    return { resource: organizationResource(organizationId), scopes: requested === 'all-held' ? [...held].sort() : requested.filter((s) => held.has(s)), organizationId: undefined };
+    return { resource: organizationResource(organizationId), scopes: requested.filter((s) => held.has(s)), organizationId: undefined };
   }
   if (resource.isBuiltIn) throw new InvalidTarget('organization tokens cannot be issued for the Management API');
   const held = await memberResourceScopes(kind, organizationId, memberId, resource.indicator);
-  return { resource, scopes: requested === 'all-held' ? [...held].sort() : requested.filter((s) => held.has(s)), organizationId };
+  return { resource, scopes: requested.filter((s) => held.has(s)), organizationId };
 }

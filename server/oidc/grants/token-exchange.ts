@@ -88,8 +88,8 @@ export const tokenExchange: Grant = {
     // The `access-token` claims script runs before consumption: a script that denies burns nothing.
     const claims = await customClaims('access-token', {
       draft,
-      context: () => ({
-        user: userClaimsContext(user),
+      context: async () => ({
+        user: await userClaimsContext(user),
         grant: { type: TOKEN_EXCHANGE_GRANT, subjectTokenContext: token.context },
         application: applicationContext(client),
       }),

@@ -15,9 +15,10 @@ import { InsufficientScope, InvalidRequest, InvalidTarget } from '../errors.ts';
 import { customClaims } from './custom-claims.ts';
 import { organizationGrant, organizationIdOf } from './organization.ts';
 import { UNKNOWN_RESOURCE } from './resource.ts';
+import { organizationContext } from '../../services/organizations/subject-organizations.ts';
+import type { GrantContext, TokenResponseBody } from './types.ts';
 
 const ORGANIZATIONS_SCOPE = 'urn:logto:scope:organizations';
-import type { GrantContext, TokenResponseBody } from './types.ts';
 
 export type Authorization = {
   user: ImpersonatedUser;
@@ -29,6 +30,8 @@ export type Authorization = {
   nonce?: string | null;
   /** The grant type for the claims script's `token.gty`. */
   gty: 'authorization_code' | 'refresh_token';
+  /** `organization_id` of the authorization request: the code exchange issues an organization token. */
+  organizationId?: string | null;
 };
 
 export type Plan = {
@@ -48,13 +51,22 @@ async function requestedResource(ctx: GrantContext, authorized: string[]): Promi
   return resource;
 }
 
-/** The access token's custom claims for the signed-in user (the `access-token` script), and its audit scope. */
-async function userTokenClaims(ctx: GrantContext, authorization: Authorization, draft: TokenDraft) {
+/**
+ * The access token's custom claims for the signed-in user (the `access-token` script), and its audit scope.
+ * For an organization token the script also sees `context.organization`.
+ */
+async function userTokenClaims(ctx: GrantContext, authorization: Authorization, draft: TokenDraft, organizationId?: string) {
   const { user, links } = authorization;
   ctx.audit.scope = draft.scope.join(' ');
   return customClaims('access-token', {
     draft,
-    context: () => ({ user: userClaimsContext(user), application: applicationContext(ctx.client) }),
+    context: async () => {
+      const [userContext, organization] = await Promise.all([
+        userClaimsContext(user),
+        organizationId ? organizationContext('user', organizationId, user.id) : undefined,
+      ]);
+      return { user: userContext, application: applicationContext(ctx.client), ...(organization ? { organization } : {}) };
+    },
     grant: { gty: authorization.gty, grantId: links.grantId },
     request: { ip: ctx.req.ip, userAgent: ctx.req.header('user-agent')?.slice(0, 512) },
   }, ctx.audit);
@@ -64,7 +76,11 @@ export async function planUserTokens(ctx: GrantContext, authorization: Authoriza
   const { user, links, scopes } = authorization;
   ctx.audit.userId = user.id;
   ctx.audit.grantId = links.grantId;
-  const organizationId = organizationIdOf(ctx.form.get('organization_id'));
+  const requested = organizationIdOf(ctx.form.get('organization_id'));
+  if (requested && authorization.gty !== 'refresh_token') {
+    throw new InvalidRequest('organization_id is accepted with the refresh_token grant only (or on the authorization request)');
+  }
+  const organizationId = requested ?? authorization.organizationId ?? undefined;
   if (organizationId) return planOrganizationToken(ctx, authorization, organizationId);
   const resource = await requestedResource(ctx, authorization.resources);
   if (!resource) {
@@ -115,16 +131,20 @@ export async function issuePlanned(ctx: GrantContext, plan: Plan, refreshToken?:
   };
 }
 
-/** An organization token from a user's grant (Logto: the refresh grant only, with the organizations scope). */
+/**
+ * An organization token from a user's grant (the refresh grant with `organization_id`, or the code exchange
+ * of an authorization request that had one), with the organizations scope. Its scopes are the authorized
+ * (or narrowed) ones that the user's organization roles give now: organization scopes without `resource`,
+ * that resource's scopes with it.
+ */
 async function planOrganizationToken(ctx: GrantContext, authorization: Authorization, organizationId: string): Promise<Plan> {
-  const { user, links, scopes } = authorization;
-  if (authorization.gty !== 'refresh_token') throw new InvalidRequest('organization_id is accepted with the refresh_token grant only');
+  const { user, scopes } = authorization;
   if (!scopes.includes(ORGANIZATIONS_SCOPE)) throw new InsufficientScope(`the ${ORGANIZATIONS_SCOPE} scope was not granted`);
   ctx.audit.organizationId = organizationId;
   const target = await requestedResource(ctx, authorization.resources);
-  const org = await organizationGrant('user', organizationId, user.id, target ? scopes : 'all-held', target);
+  const org = await organizationGrant('user', organizationId, user.id, scopes, target);
   ctx.audit.resource = org.resource.indicator;
   const draft = draftToken({ clientId: ctx.client.id, subject: user.id, resource: org.resource, scopes: org.scopes, organizationId: org.organizationId });
-  const claims = await userTokenClaims(ctx, authorization, draft);
+  const claims = await userTokenClaims(ctx, authorization, draft, organizationId);
   return { authorization, resource: { resource: org.resource, draft, claims } };
 }

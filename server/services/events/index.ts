@@ -21,6 +21,12 @@ export type DataEvent = {
   after?: unknown;
   /** What webhook receivers get as `data` (Logto sends the API response body); defaults to `after`, then `before`. */
   data?: unknown;
+  /**
+   * Top-level hook payload fields in place of `data`, where Logto's payload has them so
+   * (`Organization.Membership.Updated`: `organizationId`, `addedUserIds`…; `OrganizationRole.Scopes.Updated`
+   * on role creation: `organizationRoleId`). When given, the payload carries no `data`.
+   */
+  fields?: Record<string, unknown>;
   applicationId?: string;
   userId?: string;
   /** Extra top-level fields of Logto's hook payload for this event (e.g. `roleId` of `Role.Scopes.Updated`). */
@@ -52,7 +58,7 @@ export async function emitDataEvent(tx: Tx, actor: Actor, e: DataEvent): Promise
     ip: actor.ip,
     ...(request ? logtoRequestFacts(request) : {}),
     ...e.hookFields,
-    data: maskSecrets(e.data ?? e.after ?? e.before ?? null),
+    ...(e.fields ? maskSecrets(e.fields) as Record<string, unknown> : { data: maskSecrets(e.data ?? e.after ?? e.before ?? null) }),
   });
   if (enqueued > 0) noteOutboxRows(tx);
 }

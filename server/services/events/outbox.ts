@@ -6,7 +6,7 @@ import { cached } from '../cache.ts';
 import { randomId } from '../crypto.ts';
 
 /** Logto's payload minus `hookId` (added per hook): `event, createdAt, userAgent?, ip?, path?, ... data`. */
-export type HookEventBody = { event: string; createdAt: string; data: unknown; [k: string]: unknown };
+export type HookEventBody = { event: string; createdAt: string; data?: unknown; [k: string]: unknown };
 
 /** `event` is Logto's deprecated single event: it subscribes like an entry of `events`. */
 type Subscriber = { id: string; events: unknown; event?: string | null };

@@ -55,6 +55,7 @@ export async function completeInteraction(view: InteractionView, session: LiveSe
       nonce: request.nonce ?? null,
       authTime: login.authTime,
       offlineAccess: scopes.includes('offline_access'),
+      organizationId: request.organizationId ?? null,
     });
   });
   // Completed by a concurrent request (or the grant vanished meanwhile): start over at the sign-in page.

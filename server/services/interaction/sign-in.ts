@@ -5,6 +5,7 @@ import { db } from '../../db/index.ts';
 import { dataChange } from '../transaction.ts';
 import { DomainError } from '../errors.ts';
 import { createUser } from '../users.ts';
+import { provisionByEmailDomain } from '../organizations/jit.ts';
 import { EMAIL_PATTERN, USERNAME_PATTERN } from '../../schemas/users.ts';
 import { checkPassword } from '../sign-in/password.ts';
 import { listCookieKeys } from '../sign-in/cookie-keys.ts';
@@ -91,6 +92,10 @@ export async function startSession(view: InteractionView, user: UserRow, meta: R
     const created = await createSession(tx, { userId: user.id, ip: meta.ip, userAgent: meta.userAgent });
     if (!(await recordLogin(tx, view.id, { userId: user.id, sessionId: created.id, authTime: created.authTime }))) return null;
     const updated = await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: created.authTime } });
+    // A new user joins the organizations that provision its email domain just in time.
+    if (event === 'PostRegister') {
+      await provisionByEmailDomain(tx, { type: 'system', id: 'system', ip: meta.ip ?? undefined, userAgent: meta.userAgent ?? undefined }, user.id, user.primaryEmail);
+    }
     await auditInteractionInTx(tx, view, meta, {
       key: event === 'PostSignIn' ? 'Interaction.SignIn.Submit' : 'Interaction.Register.Submit',
       result: 'Success',

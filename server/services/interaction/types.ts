@@ -18,6 +18,8 @@ export type AuthorizationRequest = {
   loginHint?: string;
   /** PKCE S256 challenge (RFC 7636). */
   codeChallenge?: string;
+  /** The organization the first access token is for (the code exchange issues an organization token). */
+  organizationId?: string;
 };
 
 export type LoginResult = { userId: string; sessionId: string; authTime: Date };

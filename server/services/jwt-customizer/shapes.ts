@@ -40,10 +40,14 @@ export type ApplicationContext = {
   createdAt: number;
 };
 
-/** M2M context: Logto's `{ application }` plus Sigil's `roles` (the app's M2M roles with their scopes). */
+/**
+ * M2M context: Logto's `{ application }` plus Sigil's `roles` (the app's M2M roles with their scopes) and,
+ * for an organization token, `organization` (see organizations/subject-organizations.ts).
+ */
 export type ClientCredentialsContext = {
   application: ApplicationContext;
   roles: RoleGrant[];
+  organization?: Record<string, unknown>;
 };
 
 /** User context (token exchange): Logto's `{ user, grant?, application? }`; `user` as Logto's user context. */

@@ -132,6 +132,6 @@ async function join(tx: Tx, actor: Actor, organizationId: string, userId: string
   const added = roleIds.filter((r) => !held.has(r));
   if (added.length) await tx.organizationUserRole.createMany({ data: added.map((roleId) => ({ organizationId, userId, roleId })) });
   const data = { organizationId, ...(existing ? {} : { addedUserIds: [userId] }), ...(added.length ? { userId, addedOrganizationRoleIds: added } : {}) };
-  if (!existing || added.length) await emitDataEvent(tx, actor, { event: 'Organization.Membership.Updated', entity: 'Organization', entityId: organizationId, after: data, data });
+  if (!existing || added.length) await emitDataEvent(tx, actor, { event: 'Organization.Membership.Updated', entity: 'Organization', entityId: organizationId, after: data, fields: data });
 }
 

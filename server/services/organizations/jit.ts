@@ -100,3 +100,25 @@ export async function removeJitRole(actor: Actor, organizationId: string, roleId
     await emitJit(tx, actor, organizationId, { removedOrganizationRoleIds: [roleId] });
   });
 }
+
+/**
+ * Just-in-time provisioning at sign-up (Logto's): a new user whose email domain an organization lists
+ * joins it, with that organization's JIT roles. Runs inside the registration's transaction; each joined
+ * organization gets `Organization.Membership.Updated` with `addedUserIds`.
+ */
+export async function provisionByEmailDomain(tx: Tx, actor: Actor, userId: string, email: string | null | undefined): Promise<string[]> {
+  const domain = email?.split('@')[1]?.trim().toLowerCase();
+  if (!domain) return [];
+  const matches = await tx.organizationJitEmailDomain.findMany({ where: { emailDomain: domain }, select: { organizationId: true } });
+  const joined: string[] = [];
+  for (const { organizationId } of matches) {
+    if (await tx.organizationUser.findUnique({ where: { organizationId_userId: { organizationId, userId } } })) continue;
+    await tx.organizationUser.create({ data: { organizationId, userId } });
+    const roles = await tx.organizationJitRole.findMany({ where: { organizationId, role: { type: 'User' } }, select: { roleId: true } });
+    if (roles.length) await tx.organizationUserRole.createMany({ data: roles.map(({ roleId }) => ({ organizationId, userId, roleId })) });
+    const fields = { organizationId, addedUserIds: [userId] };
+    await emitDataEvent(tx, actor, { event: 'Organization.Membership.Updated', entity: 'Organization', entityId: organizationId, after: { ...fields, jit: true, organizationRoleIds: roles.map((r) => r.roleId) }, fields, userId });
+    joined.push(organizationId);
+  }
+  return joined;
+}

@@ -56,7 +56,7 @@ async function emitMembership(tx: Tx, actor: Actor, kind: MemberKind, organizati
     ...(added.length ? { [`added${key}Ids`]: added } : {}),
     ...(removed.length ? { [`removed${key}Ids`]: removed } : {}),
   };
-  await emitDataEvent(tx, actor, { event: 'Organization.Membership.Updated', entity: 'Organization', entityId: organizationId, after: data, data });
+  await emitDataEvent(tx, actor, { event: 'Organization.Membership.Updated', entity: 'Organization', entityId: organizationId, after: data, fields: data });
 }
 
 async function insertMembers(tx: Tx, kind: MemberKind, organizationId: string, ids: string[]) {
@@ -150,7 +150,7 @@ async function unlinkRoles(tx: Tx, kind: MemberKind, organizationId: string, mem
 async function emitRoles(tx: Tx, actor: Actor, kind: MemberKind, organizationId: string, memberId: string, added: string[], removed: string[]) {
   if (!added.length && !removed.length) return;
   const data = { organizationId, [kind === 'user' ? 'userId' : 'applicationId']: memberId, addedOrganizationRoleIds: added, removedOrganizationRoleIds: removed };
-  await emitDataEvent(tx, actor, { event: 'Organization.Membership.Updated', entity: 'Organization', entityId: organizationId, after: data, data });
+  await emitDataEvent(tx, actor, { event: 'Organization.Membership.Updated', entity: 'Organization', entityId: organizationId, after: data, fields: data });
 }
 
 export async function addMemberRoles(actor: Actor, kind: MemberKind, organizationId: string, memberId: string, body: MemberRolesBody): Promise<string[]> {

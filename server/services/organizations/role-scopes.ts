@@ -66,7 +66,7 @@ async function emit(tx: Tx, actor: Actor, roleId: string, kind: ScopeKind, added
   if (!added.length && !removed.length) return;
   await emitDataEvent(tx, actor, {
     event: 'OrganizationRole.Scopes.Updated', entity: 'OrganizationRole', entityId: roleId,
-    after: { kind, added, removed }, data: { organizationRoleId: roleId },
+    after: { kind, added, removed }, fields: { organizationRoleId: roleId },
   });
 }
 

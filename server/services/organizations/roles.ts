@@ -58,6 +58,13 @@ export async function createOrganizationRole(actor: Actor, input: OrganizationRo
     await emitDataEvent(tx, actor, {
       event: 'OrganizationRole.Created', entity: 'OrganizationRole', entityId: row.id, after: { ...response, organizationScopeIds: scopeIds, resourceScopeIds }, data: response,
     });
+    // Logto also announces the scopes a role is created with, as a scope change of the new role.
+    if (scopeIds.length || resourceScopeIds.length) {
+      await emitDataEvent(tx, actor, {
+        event: 'OrganizationRole.Scopes.Updated', entity: 'OrganizationRole', entityId: row.id,
+        after: { organizationScopeIds: scopeIds, resourceScopeIds }, fields: { organizationRoleId: row.id },
+      });
+    }
     return response;
   });
 }

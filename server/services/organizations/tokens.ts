@@ -5,6 +5,8 @@ import { db } from '../../db/index.ts';
 import type { MemberKind } from './members.ts';
 
 export const ORGANIZATION_URN_PREFIX = 'urn:logto:organization:';
+/** Logto's reserved resource of the organization template (RFC 0001): Logto's SDKs request it with the organizations scope. */
+export const ORGANIZATION_RESOURCE = 'urn:logto:resource:organizations';
 export const organizationAudience = (organizationId: string) => `${ORGANIZATION_URN_PREFIX}${organizationId}`;
 
 function rolesOf(kind: MemberKind, organizationId: string, memberId: string) {
@@ -33,4 +35,16 @@ export async function memberResourceScopes(kind: MemberKind, organizationId: str
     select: { name: true },
   });
   return new Set(rows.map((r) => r.name));
+}
+
+/** Which of `names` are organization scopes of the template (what a sign-in may ask for). */
+export async function organizationScopeNames(names: string[]): Promise<Set<string>> {
+  if (!names.length) return new Set();
+  const rows = await db().organizationScope.findMany({ where: { name: { in: names } }, select: { name: true } });
+  return new Set(rows.map((r) => r.name));
+}
+
+/** Whether the organization exists (a cheap check before an authorization request is accepted). */
+export async function organizationExists(organizationId: string): Promise<boolean> {
+  return (await db().organization.count({ where: { id: organizationId } })) > 0;
 }

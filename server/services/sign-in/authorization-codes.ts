@@ -20,6 +20,8 @@ export type CodeInput = {
   nonce: string | null;
   authTime: Date;
   offlineAccess: boolean;
+  /** organization_id of the authorization request (the exchange issues an organization token). */
+  organizationId: string | null;
 };
 
 export type StoredCode = CodeInput & { id: string; expiresAt: Date; consumedAt: Date | null; issued: IssuedByCode | null };
@@ -58,6 +60,7 @@ export async function findCode(value: string): Promise<StoredCode | null> {
     nonce: row.nonce,
     authTime: row.authTime,
     offlineAccess: row.offlineAccess,
+    organizationId: row.organizationId,
     expiresAt: row.expiresAt,
     consumedAt: row.consumedAt,
     issued: (row.issued as IssuedByCode | null) ?? null,

@@ -1,7 +1,12 @@
 // Claims about a user by scope, as Logto's (core/src/oidc/scope.ts): the ID token carries the short set,
-// userinfo adds the extended claims. Sigil has no organizations, social identities or addresses of its
-// own beyond the profile, so those claims are empty lists or left out.
+// userinfo adds the extended claims. Organization claims are read at issuance: `organizations` (ids) and
+// `organization_roles` (`orgId:roleName`) in both, `organization_data` (id, name, description) in
+// userinfo only. Sigil has no social identities or addresses beyond the profile: empty or left out.
 import type { ImpersonatedUser } from '../impersonation.ts';
+import { userOrganizations, type UserOrganization } from '../organizations/subject-organizations.ts';
+
+const ORGANIZATIONS_SCOPE = 'urn:logto:scope:organizations';
+const ORGANIZATION_ROLES_SCOPE = 'urn:logto:scope:organization_roles';
 
 /** The scopes /oidc/auth recognises besides the scopes of API resources. */
 export const OIDC_SCOPES = [
@@ -25,8 +30,17 @@ const PROFILE_FIELDS: Record<string, string> = {
   birthdate: 'birthdate', zoneinfo: 'zoneinfo', locale: 'locale',
 };
 
-/** ID token claims (Logto's idTokenClaims): profile, email, phone, roles, organizations. */
-export function idTokenClaims(user: ImpersonatedUser, scopes: Iterable<string>): Record<string, unknown> {
+/** The user's organizations when a granted scope asks for them (no query otherwise). */
+export async function claimOrganizations(userId: string, scopes: Iterable<string>): Promise<UserOrganization[]> {
+  const granted = new Set(scopes);
+  return granted.has(ORGANIZATIONS_SCOPE) || granted.has(ORGANIZATION_ROLES_SCOPE) ? userOrganizations(userId) : [];
+}
+
+/**
+ * ID token claims (Logto's idTokenClaims): profile, email, phone, roles, organizations. `organizations`
+ * comes from claimOrganizations with the same scopes.
+ */
+export function idTokenClaims(user: ImpersonatedUser, scopes: Iterable<string>, organizations: UserOrganization[] = []): Record<string, unknown> {
   const granted = new Set(scopes);
   const claims: Record<string, unknown> = {};
   if (granted.has('profile')) {
@@ -35,15 +49,15 @@ export function idTokenClaims(user: ImpersonatedUser, scopes: Iterable<string>):
   if (granted.has('email')) Object.assign(claims, { email: user.primaryEmail, email_verified: Boolean(user.primaryEmail) });
   if (granted.has('phone')) Object.assign(claims, { phone_number: user.primaryPhone, phone_number_verified: Boolean(user.primaryPhone) });
   if (granted.has('roles')) claims.roles = user.roles.map((r) => r.name);
-  if (granted.has('urn:logto:scope:organizations')) claims.organizations = [];
-  if (granted.has('urn:logto:scope:organization_roles')) claims.organization_roles = [];
+  if (granted.has(ORGANIZATIONS_SCOPE)) claims.organizations = organizations.map((o) => o.id);
+  if (granted.has(ORGANIZATION_ROLES_SCOPE)) claims.organization_roles = organizations.flatMap((o) => o.roles.map((r) => `${o.id}:${r.name}`));
   return claims;
 }
 
 /** Userinfo claims: the ID token's plus the extended ones (standard profile fields, custom data, identities). */
-export function userinfoClaims(user: ImpersonatedUser, scopes: Iterable<string>): Record<string, unknown> {
+export function userinfoClaims(user: ImpersonatedUser, scopes: Iterable<string>, organizations: UserOrganization[] = []): Record<string, unknown> {
   const granted = new Set(scopes);
-  const claims: Record<string, unknown> = { sub: user.id, ...idTokenClaims(user, granted) };
+  const claims: Record<string, unknown> = { sub: user.id, ...idTokenClaims(user, granted, organizations) };
   const profile = user.profile as Record<string, unknown>;
   if (granted.has('profile')) {
     for (const [field, claim] of Object.entries(PROFILE_FIELDS)) if (profile[field] !== undefined) claims[claim] = profile[field];
@@ -51,6 +65,6 @@ export function userinfoClaims(user: ImpersonatedUser, scopes: Iterable<string>)
   if (granted.has('address') && profile.address) claims.address = profile.address;
   if (granted.has('custom_data')) claims.custom_data = user.customData;
   if (granted.has('identities')) Object.assign(claims, { identities: user.identities, sso_identities: [] });
-  if (granted.has('urn:logto:scope:organizations')) claims.organization_data = [];
+  if (granted.has(ORGANIZATIONS_SCOPE)) claims.organization_data = organizations.map(({ id, name, description }) => ({ id, name, description }));
   return claims;
 }

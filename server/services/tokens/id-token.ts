@@ -6,7 +6,7 @@ import { compactVerify, decodeProtectedHeader } from 'jose';
 import { env } from '../../env.ts';
 import { verificationKey } from '../signing-keys/key-set.ts';
 import type { ImpersonatedUser } from '../impersonation.ts';
-import { idTokenClaims } from '../sign-in/user-claims.ts';
+import { claimOrganizations, idTokenClaims } from '../sign-in/user-claims.ts';
 import { accessTokenHash, signingKeyNow, signJwt } from './jws.ts';
 
 export const ID_TOKEN_TTL_SECONDS = 3600;
@@ -22,10 +22,11 @@ export type IdTokenInput = {
 };
 
 export async function issueIdToken(input: IdTokenInput): Promise<string> {
-  const key = await signingKeyNow();
+  const scopes = [...input.scopes];
+  const [key, organizations] = await Promise.all([signingKeyNow(), claimOrganizations(input.user.id, scopes)]);
   const iat = Math.floor((input.now ?? Date.now()) / 1000);
   return signJwt(key, {
-    ...idTokenClaims(input.user, input.scopes),
+    ...idTokenClaims(input.user, scopes, organizations),
     iss: env().issuer,
     sub: input.user.id,
     aud: input.clientId,

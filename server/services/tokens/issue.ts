@@ -4,6 +4,7 @@ import { env } from '../../env.ts';
 import type { OAuthResource } from '../clients.ts';
 import { randomToken, timeOrderedId } from '../crypto.ts';
 import { GroupCommit } from '../group-commit.ts';
+import { ORGANIZATION_URN_PREFIX } from '../organizations/tokens.ts';
 import { secretHash } from '../instance-key.ts';
 import { mergeClaims } from './claims.ts';
 import { signAccessToken, signingKeyNow } from './jws.ts';
@@ -40,14 +41,20 @@ export function draftToken(input: { clientId: string; subject: string; resource:
   };
 }
 
-/** The reserved claims in wire form. `scope` is omitted when empty, as Logto does. */
+/**
+ * Whether a token states its scope even when empty: Logto omits an empty `scope`, except on organization
+ * tokens (`aud = urn:logto:organization:<id>`), whose scope it always sets, `""` included.
+ */
+export const scopeAlwaysStated = (d: Pick<TokenDraft, 'aud' | 'scope'>) => d.scope.length > 0 || d.aud.startsWith(ORGANIZATION_URN_PREFIX);
+
+/** The reserved claims in wire form. `scope` is omitted when empty, as Logto does (see scopeAlwaysStated). */
 export function reservedClaims(d: TokenDraft): Record<string, unknown> {
   return {
     jti: d.jti,
     sub: d.sub,
     iat: d.iat,
     exp: d.exp,
-    ...(d.scope.length ? { scope: d.scope.join(' ') } : {}),
+    ...(scopeAlwaysStated(d) ? { scope: d.scope.join(' ') } : {}),
     client_id: d.client_id,
     iss: d.iss,
     aud: d.aud,

@@ -19,6 +19,8 @@ export type UserFilter = {
   roleId?: string;
   /** Leave out users that have this role (Logto's `excludeRoleId`). */
   excludeRoleId?: string;
+  /** Leave out the members of this organization (Logto's `excludeOrganizationId`: the "add members" picker). */
+  excludeOrganizationId?: string;
 };
 
 const SEARCHED = ['id', 'username', 'primaryEmail', 'primaryPhone', 'name'] as const;
@@ -46,6 +48,9 @@ function where(filter: UserFilter): Prisma.Sql {
   if (filter.advanced) parts.push(advancedCondition(filter.advanced));
   if (filter.roleId) parts.push(Prisma.sql`EXISTS (SELECT 1 FROM "UserRole" r WHERE r."userId" = u."id" AND r."roleId" = ${filter.roleId})`);
   if (filter.excludeRoleId) parts.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM "UserRole" r WHERE r."userId" = u."id" AND r."roleId" = ${filter.excludeRoleId})`);
+  if (filter.excludeOrganizationId) {
+    parts.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM "OrganizationUser" m WHERE m."userId" = u."id" AND m."organizationId" = ${filter.excludeOrganizationId})`);
+  }
   return parts.length ? Prisma.sql`WHERE ${Prisma.join(parts, ' AND ')}` : Prisma.empty;
 }
 
