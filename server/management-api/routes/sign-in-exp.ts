@@ -2,18 +2,13 @@
 // (SignInAndRegister enables registration) and `passwordPolicy.length`. Other Logto fields (branding,
 // connectors, MFA) are accepted and ignored, as the answer shows: it holds only what Sigil keeps.
 import { z } from 'zod';
-import { getSignInExperience, setSignInExperience } from '../../services/sign-in/settings.ts';
-import { ApiError } from '../errors.ts';
+import { signInExperiencePatch } from '../../schemas/sign-in-exp.ts';
+import { getSignInExperience } from '../../services/sign-in/settings.ts';
+import { updateSignInExperience } from '../../services/sign-in/settings-update.ts';
 import { route } from '../route.ts';
 
 const tag = 'Sign-in experience';
-const length = z.object({ min: z.number().int().min(8).max(256).optional(), max: z.number().int().min(8).max(256).optional() });
-const patch = z
-  .object({
-    signInMode: z.enum(['SignIn', 'Register', 'SignInAndRegister']).optional(),
-    passwordPolicy: z.object({ length: length.optional() }).passthrough().optional(),
-  })
-  .passthrough();
+const patch = signInExperiencePatch.passthrough();
 const response = z.object({
   id: z.string(),
   signInMode: z.enum(['SignIn', 'SignInAndRegister']),
@@ -33,13 +28,6 @@ export const signInExperienceRoutes = [
     method: 'PATCH', path: '/api/sign-in-exp', scope: 'write:configs', tag,
     summary: 'Update the sign-in mode and password length; other Logto fields are accepted and ignored',
     body: patch, response, status: 200, errors: [400],
-    handler: async ({ body }) => {
-      const current = await getSignInExperience();
-      const min = body.passwordPolicy?.length?.min ?? current.passwordPolicy.length.min;
-      const max = body.passwordPolicy?.length?.max ?? current.passwordPolicy.length.max;
-      if (min > max) throw new ApiError(400, 'guard.invalid_input', 'Invalid body: passwordPolicy.length: min must not exceed max', 'passwordPolicy.length');
-      const signInMode = body.signInMode === undefined ? current.signInMode : body.signInMode === 'SignIn' ? 'SignIn' : 'SignInAndRegister';
-      return { body: shape(await setSignInExperience({ signInMode, passwordPolicy: { length: { min, max } } })) };
-    },
+    handler: async ({ body }) => ({ body: shape(await updateSignInExperience(body)) }),
   }),
 ];
