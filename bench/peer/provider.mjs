@@ -4,8 +4,13 @@
 // access tokens), and token introspection. Its default in-memory adapter is used, so the peer persists
 // nothing to disk per request (Sigil writes an audit record per token request to SQLite).
 //
+// A second client signs a person in (authorization_code + refresh_token, client_secret_basic), as a
+// Traditional app with a Logto SDK does against Sigil; the login and consent interaction is answered at once
+// for the one bench account (no UI: the bench measures the token endpoint, not a sign-in page).
+//
 // Run as its own process: node bench/peer/provider.mjs, configured by env
-//   PEER_PORT, PEER_CLIENT_ID, PEER_CLIENT_SECRET, PEER_RESOURCE, PEER_OPAQUE_RESOURCE, PEER_SCOPE
+//   PEER_PORT, PEER_CLIENT_ID, PEER_CLIENT_SECRET, PEER_RESOURCE, PEER_OPAQUE_RESOURCE, PEER_SCOPE,
+//   PEER_CODE_CLIENT_ID, PEER_CODE_CLIENT_SECRET, PEER_REDIRECT_URI
 // It prints one line `ready <issuer> <discovery json>` when listening.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -17,6 +22,10 @@ const clientSecret = process.env.PEER_CLIENT_SECRET ?? randomBytes(24).toString(
 const resource = process.env.PEER_RESOURCE ?? 'https://bench.api';
 const opaqueResource = process.env.PEER_OPAQUE_RESOURCE ?? 'https://bench-opaque.api';
 const scope = process.env.PEER_SCOPE ?? 'read:bench';
+const codeClientId = process.env.PEER_CODE_CLIENT_ID ?? 'bench-web';
+const codeClientSecret = process.env.PEER_CODE_CLIENT_SECRET ?? randomBytes(24).toString('base64url');
+const redirectUri = process.env.PEER_REDIRECT_URI ?? 'http://127.0.0.1:9/callback';
+const ACCOUNT = 'bench-user';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'bench-es256', alg: 'ES256', use: 'sig' };
@@ -38,10 +47,20 @@ const provider = new Provider(issuer, {
       id_token_signed_response_alg: 'ES256',
       scope,
     },
+    {
+      client_id: codeClientId,
+      client_secret: codeClientSecret,
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: [redirectUri],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'ES256',
+    },
   ],
+  interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   jwks: { keys: [signingKey] },
   cookies: { keys: [randomBytes(32).toString('base64url')] },
-  scopes: [scope],
+  scopes: ['openid', 'offline_access', scope],
   ttl: { ClientCredentials: 3600 },
   features: {
     devInteractions: { enabled: false },
@@ -66,7 +85,24 @@ const provider = new Provider(issuer, {
   },
 });
 
-server.on('request', provider.callback());
+// The bench account logs in and consents at once: openid, offline_access and the resource's scope.
+async function interaction(req, res) {
+  try {
+    const details = await provider.interactionDetails(req, res);
+    const grant = (details.grantId && (await provider.Grant.find(details.grantId))) || new provider.Grant({ accountId: ACCOUNT, clientId: details.params.client_id });
+    grant.addOIDCScope(`openid offline_access ${scope}`); // the bench scope is also listed in `scopes` (client_credentials)
+    grant.addResourceScope(resource, scope);
+    const grantId = await grant.save();
+    // Log in only when asked: a new login replaces the session, which other flows in flight still use.
+    const login = details.prompt.name === 'login' ? { login: { accountId: ACCOUNT } } : {};
+    await provider.interactionFinished(req, res, { ...login, consent: { grantId } }, { mergeWithLastSubmission: true });
+  } catch (error) {
+    res.writeHead(500).end(String(error));
+  }
+}
+
+const callback = provider.callback();
+server.on('request', (req, res) => (req.url?.startsWith('/interaction/') ? interaction(req, res) : callback(req, res)));
 server.keepAliveTimeout = 65_000;
 // The discovery document names the token endpoint; read it so the runner never guesses the path.
 const discovery = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
