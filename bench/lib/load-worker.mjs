@@ -6,9 +6,12 @@
 // whatever `seconds` says): for requests that consume what they present, e.g. authorization codes minted
 // before the run.
 // stdout: the line `start` when load begins, then one JSON line with the result.
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
-const o = JSON.parse(process.argv[2]);
+// The spec inline, or `@<file>` when it is too long for one argument (many bodies).
+const arg = process.argv[2];
+const o = JSON.parse(arg.startsWith('@') ? readFileSync(arg.slice(1), 'utf8') : arg);
 const latencies = [];
 const perSecond = [];
 let t0 = 0;

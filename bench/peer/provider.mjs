@@ -1,8 +1,8 @@
 // The peer for `npm run bench`: node-oidc-provider v9 (the engine under Logto) configured like Sigil's
 // bench setup: one confidential client (client_credentials, client_secret_basic), two resource servers with
 // scope read:bench: https://bench.api (JWT access tokens signed ES256) and https://bench-opaque.api (opaque
-// access tokens), and token introspection. Its default in-memory adapter is used, so the peer persists
-// nothing to disk per request (Sigil writes an audit record per token request to SQLite).
+// access tokens), and token introspection. An in-memory Map adapter (like its default, without the LRU's 1,000-entry
+// cap) is used, so the peer persists nothing to disk per request (Sigil writes an audit record per token request to SQLite).
 //
 // A second client signs a person in (authorization_code + refresh_token, client_secret_basic), as a
 // Traditional app with a Logto SDK does against Sigil; the login and consent interaction is answered at once
@@ -34,7 +34,33 @@ const server = createServer();
 await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
 const issuer = `http://127.0.0.1:${server.address().port}`;
 
+// In memory like the default adapter, but a plain Map: the default keeps at most 1,000 entries (an LRU), so
+// the codes minted for a run were evicted by the sessions, interactions and grants minted after them.
+const entries = new Map();
+const byGrant = new Map();
+class MapAdapter {
+  constructor(name) { this.name = name; }
+  key(id) { return `${this.name}:${id}`; }
+  async upsert(id, payload, expiresIn) {
+    const key = this.key(id);
+    entries.set(key, { payload, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : Infinity });
+    if (payload.grantId) byGrant.set(payload.grantId, [...(byGrant.get(payload.grantId) ?? []), key]);
+    if (payload.uid) entries.set(`uid:${payload.uid}`, { payload: id, expiresAt: Infinity });
+    if (payload.userCode) entries.set(`userCode:${payload.userCode}`, { payload: id, expiresAt: Infinity });
+  }
+  async find(id) {
+    const entry = entries.get(this.key(id));
+    return entry && entry.expiresAt > Date.now() ? entry.payload : undefined;
+  }
+  async findByUid(uid) { const id = entries.get(`uid:${uid}`)?.payload; return id ? this.find(id) : undefined; }
+  async findByUserCode(code) { const id = entries.get(`userCode:${code}`)?.payload; return id ? this.find(id) : undefined; }
+  async consume(id) { const entry = entries.get(this.key(id)); if (entry) entry.payload.consumed = Math.floor(Date.now() / 1000); }
+  async destroy(id) { entries.delete(this.key(id)); }
+  async revokeByGrantId(grantId) { for (const key of byGrant.get(grantId) ?? []) entries.delete(key); byGrant.delete(grantId); }
+}
+
 const provider = new Provider(issuer, {
+  adapter: MapAdapter,
   clients: [
     {
       client_id: clientId,
