@@ -16,7 +16,7 @@ import type { BenchContext, Scenario, ScenarioOutcome, Server } from './lib/scen
 import { buildSigil, startSigil } from './lib/sigil.ts';
 
 const BENCH_ROOT = join(import.meta.dirname, '..');
-const ORDER = ['client-credentials', 'introspection', 'vercel', 'custom-claims'];
+const ORDER = ['client-credentials', 'introspection', 'vercel', 'custom-claims', 'authorization-code'];
 
 async function loadScenarios(only: string[]): Promise<Scenario[]> {
   const dir = join(BENCH_ROOT, 'bench/scenarios');

@@ -14,6 +14,7 @@ export const NAV: NavItem[] = [
   { href: '/console/webhooks', label: 'Webhooks', icon: 'webhook', section: 'Developers' },
   { href: '/console/audit-logs', label: 'Audit logs', icon: 'list', section: 'Developers' },
   { href: '/console/api-reference', label: 'API reference', icon: 'book', section: 'Developers' },
+  { href: '/console/sign-in-experience', label: 'Sign-in', icon: 'user', section: 'Settings' },
   { href: '/console/signing-keys', label: 'Signing keys', icon: 'key', section: 'Settings' },
   { href: '/console/custom-jwt', label: 'Custom JWT', icon: 'code', section: 'Settings' },
   { href: '/console/administrators', label: 'Administrators', icon: 'settings', section: 'Settings' },

@@ -2,21 +2,23 @@
 // apart from the server under test. Plain JavaScript: nothing to compile on the load core.
 //
 // argv[2]: JSON { url, method, headers, body?, bodies?, connections, seconds }. `bodies`, when given, are sent
-// one per request in order (each at most once, then the run ends early): for requests that consume what
-// they present, e.g. authorization codes minted before the run.
+// one per request in order, each exactly once (autocannon's `amount`: the run ends when the last is answered,
+// whatever `seconds` says): for requests that consume what they present, e.g. authorization codes minted
+// before the run.
 // stdout: the line `start` when load begins, then one JSON line with the result.
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
-const o = JSON.parse(process.argv[2]);
+// The spec inline, or `@<file>` when it is too long for one argument (many bodies).
+const arg = process.argv[2];
+const o = JSON.parse(arg.startsWith('@') ? readFileSync(arg.slice(1), 'utf8') : arg);
 const latencies = [];
 const perSecond = [];
 let t0 = 0;
 let next = 0;
 let instance;
 
-const requests = o.bodies
-  ? [{ setupRequest: (req) => (next < o.bodies.length ? { ...req, body: o.bodies[next++] } : (instance.stop(), req)) }]
-  : undefined;
+const requests = o.bodies ? [{ setupRequest: (req) => ({ ...req, body: o.bodies[next++ % o.bodies.length] }) }] : undefined;
 process.stdout.write('start\n');
 t0 = performance.now();
 instance = autocannon({
@@ -26,7 +28,7 @@ instance = autocannon({
   body: o.body,
   requests,
   connections: o.connections,
-  duration: o.seconds,
+  ...(o.bodies ? { amount: o.bodies.length } : { duration: o.seconds }),
   timeout: 10,
 });
 instance.on('response', (_client, status, _bytes, responseTime) => {

@@ -1,6 +1,8 @@
 // One load run: autocannon in a child process (pinned to the load core, or not), the server's CPU time read
 // from /proc at the moment load starts and when it ends.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onCores, treeCpuMs } from './proc.ts';
 import type { LoadRequest } from './scenario.ts';
@@ -40,7 +42,14 @@ export function runLoad(
   options: { seconds: number; connections: number; pinned: boolean },
 ): Promise<RunResult> {
   const spec = { ...request, url: `${target.url}${request.path}`, connections: options.connections, seconds: options.seconds };
-  const [command, args] = onCores(options.pinned ? LOAD_CORE : undefined, process.execPath, [WORKER, JSON.stringify(spec)]);
+  // Minted bodies (thousands of codes) exceed the 128 KB limit of one argument: those go through a file.
+  let arg = JSON.stringify(spec);
+  if (arg.length > 64_000) {
+    const file = join(mkdtempSync(join(tmpdir(), 'sigil-bench-load-')), 'spec.json');
+    writeFileSync(file, arg);
+    arg = `@${file}`;
+  }
+  const [command, args] = onCores(options.pinned ? LOAD_CORE : undefined, process.execPath, [WORKER, arg]);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -56,6 +65,7 @@ export function runLoad(
   });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => {
+      if (arg.startsWith('@')) rmSync(join(arg.slice(1), '..'), { recursive: true, force: true });
       const cpu1 = treeCpuMs(target.pid);
       const t1 = nowUs();
       const line = out.split('\n').find((l) => l.startsWith('{'));

@@ -21,7 +21,7 @@ export type Options = {
 
 const HELP = `npm run bench -- [options]
   --quick            smoke run: 2 s rounds, 1 s warm-up, 6 s sustained (same checks, rough numbers)
-  --scenario <name>  run only this scenario (repeatable): client-credentials, introspection, vercel, custom-claims
+  --scenario <name>  run only this scenario (repeatable): client-credentials, introspection, vercel, custom-claims, authorization-code
   --seconds <s>      seconds per measured round (default 10)
   --rounds <n>       measured rounds per target, alternating (default 3, at least 3)
   --warmup <s>       warm-up seconds per target (default 3)

@@ -7,9 +7,13 @@ import { profileArgs } from './profile.ts';
 import type { Server } from './scenario.ts';
 import { BENCH_OPAQUE_RESOURCE, BENCH_RESOURCE, BENCH_SCOPE } from './setup.ts';
 
-export async function startPeer(root: string, profileDir?: string): Promise<Server & { client: Client }> {
+/** The peer's client for the authorization code flow, and where its codes are sent (never contacted). */
+export type CodeClient = Client & { redirectUri: string };
+
+export async function startPeer(root: string, profileDir?: string): Promise<Server & { client: Client; codeClient: CodeClient }> {
   const port = await freePort();
   const client = { id: 'bench-client', secret: randomBytes(24).toString('base64url') };
+  const codeClient = { id: 'bench-web', secret: randomBytes(24).toString('base64url'), redirectUri: 'http://127.0.0.1:9/callback' };
   const child = startChild('peer', process.execPath, [...(profileDir ? profileArgs(profileDir) : []), join(root, 'bench/peer/provider.mjs')], {
     cwd: root,
     env: {
@@ -21,6 +25,9 @@ export async function startPeer(root: string, profileDir?: string): Promise<Serv
       PEER_RESOURCE: BENCH_RESOURCE,
       PEER_OPAQUE_RESOURCE: BENCH_OPAQUE_RESOURCE,
       PEER_SCOPE: BENCH_SCOPE,
+      PEER_CODE_CLIENT_ID: codeClient.id,
+      PEER_CODE_CLIENT_SECRET: codeClient.secret,
+      PEER_REDIRECT_URI: codeClient.redirectUri,
     },
   });
   const ready = new Promise<{ issuer: string; discovery: Record<string, string> }>((resolve, reject) => {
@@ -42,6 +49,7 @@ export async function startPeer(root: string, profileDir?: string): Promise<Serv
       jwksUrl: discovery.jwks_uri!,
       issuer,
       client,
+      codeClient,
       logs: child.output,
       stop: child.stop,
     };

@@ -6,6 +6,7 @@ import type { Options } from './options.ts';
 import type { Measurement } from './rounds.ts';
 import type { SigilServer } from './sigil.ts';
 import type { Client } from './http.ts';
+import type { CodeClient } from './peer.ts';
 
 /** A server process under test. */
 export type Server = {
@@ -73,7 +74,7 @@ export type BenchContext = {
   options: Options;
   /** The shared self-hosted Sigil, the peer and the ceiling: started on first use, stopped by the runner. */
   sigil(): Promise<SigilServer>;
-  peer(): Promise<Server & { client: Client }>;
+  peer(): Promise<Server & { client: Client; codeClient: CodeClient }>;
   ceiling(): Promise<Server & { client: Client }>;
   measure(spec: MeasureSpec): Promise<Measurement>;
   log(message: string): void;

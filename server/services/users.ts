@@ -274,6 +274,19 @@ export async function deleteUser(actor: Actor, id: string): Promise<void> {
   });
 }
 
+/**
+ * "Sign out everywhere" (console): ends what the user holds, exactly as suspension does (sessions, grants,
+ * refresh tokens, opaque access tokens, unused subject tokens), without suspending them: they can sign in
+ * again. JWT access tokens already issued stay valid until they expire (minutes), as after suspension.
+ */
+export async function signOutEverywhere(actor: Actor, id: string): Promise<void> {
+  await dataChange(async (tx) => {
+    const user = toUserResponse(await requireUser(tx, id));
+    await revokeUserTokens(tx, id);
+    await emitDataEvent(tx, actor, { event: 'User.SignIns.Revoked', entity: 'User', entityId: id, data: user, userId: id });
+  });
+}
+
 async function revokeUserTokens(tx: Tx, userId: string): Promise<void> {
   await revokeUserSignIns(tx, userId);
   await tx.opaqueToken.updateMany({ where: { subject: userId, revokedAt: null, expiresAt: { gt: new Date() } }, data: { revokedAt: new Date() } });

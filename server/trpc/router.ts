@@ -12,6 +12,7 @@ import { jwtCustomizerRouter } from './routers/jwt-customizer.ts';
 import { logsRouter } from './routers/logs.ts';
 import { resourcesRouter } from './routers/resources.ts';
 import { rolesRouter } from './routers/roles.ts';
+import { signInRouter } from './routers/sign-in.ts';
 import { signingKeysRouter } from './routers/signing-keys.ts';
 import { usersRouter } from './routers/users.ts';
 
@@ -28,6 +29,7 @@ export const appRouter = router({
   applications: applicationsRouter,
   resources: resourcesRouter,
   roles: rolesRouter,
+  signIn: signInRouter,
   signingKeys: signingKeysRouter,
   users: usersRouter,
   hooks: hooksRouter,

@@ -9,6 +9,7 @@ import { ImpersonatePanel } from '../impersonate-panel';
 import { AccountCard, DeleteUserCard } from './account';
 import { CustomDataCard } from './custom-data';
 import { ProfileCard } from './profile';
+import { SignInsCard } from './sign-ins';
 import { UserRolesCard } from './roles';
 
 export default function UserPage() {
@@ -50,6 +51,7 @@ export default function UserPage() {
         </Card>
       </div>
       <UserRolesCard id={u.id} />
+      <SignInsCard userId={u.id} label={userLabel(u)} />
       <ImpersonatePanel userId={u.id} isSuspended={u.isSuspended} />
       <AccountCard user={u} />
       <DeleteUserCard id={u.id} label={userLabel(u)} />
