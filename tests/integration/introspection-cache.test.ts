@@ -67,4 +67,21 @@ describe('introspection of tokens already seen: revocation still takes effect', 
     expect((await m2m.api.del(`/api/applications/${m2m.app.id}`)).status).toBe(204);
     expect(await active(a, opaqueApp.app, token)).toBe(false);
   });
+
+  it('records revocations and failed introspections in the audit log, not each successful introspection', async () => {
+    const m2m = await setupM2M(a, { tokenFormat: 'opaque' });
+    const token = await issue(m2m);
+    expect(await active(a, m2m.app, token)).toBe(true);
+    expect((await post(a, 'revocation', m2m.app, token)).status).toBe(200);
+    const wrong = { id: m2m.app.id, secret: 'not-the-secret' };
+    expect((await post(a, 'introspection', wrong, token)).status).toBe(401);
+    const logs = async (key: string) => (await m2m.api.get(`/api/logs?applicationId=${m2m.app.id}&logKey=${key}`)).body as Array<{ key: string; payload: Record<string, unknown> }>;
+    const revoked = await logs('RevokeToken');
+    expect(revoked).toHaveLength(1);
+    expect(revoked[0]!.payload).toMatchObject({ key: 'RevokeToken', result: 'Success', applicationId: m2m.app.id });
+    expect(revoked[0]!.payload.tokenId).toEqual(expect.any(String));
+    const introspected = await logs('IntrospectToken');
+    expect(introspected).toHaveLength(1);
+    expect(introspected[0]!.payload).toMatchObject({ result: 'Error', error: { code: 'invalid_client' } });
+  });
 });

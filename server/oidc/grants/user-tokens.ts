@@ -50,27 +50,27 @@ async function requestedResource(ctx: GrantContext, authorized: string[]): Promi
 /** The access token's custom claims for the signed-in user (the `access-token` script), and its audit scope. */
 async function userTokenClaims(ctx: GrantContext, authorization: Authorization, draft: TokenDraft) {
   const { user, links } = authorization;
-  ctx.audit.scope = draft.scope.join(' ');
+  ctx.facts.scope = draft.scope.join(' ');
   return customClaims('access-token', {
     draft,
     context: () => ({ user: userClaimsContext(user), application: applicationContext(ctx.client) }),
     grant: { gty: authorization.gty, grantId: links.grantId },
     request: { ip: ctx.req.ip, userAgent: ctx.req.header('user-agent')?.slice(0, 512) },
-  }, ctx.audit);
+  }, ctx.facts);
 }
 
 export async function planUserTokens(ctx: GrantContext, authorization: Authorization): Promise<Plan> {
   const { user, links, scopes } = authorization;
-  ctx.audit.userId = user.id;
-  ctx.audit.grantId = links.grantId;
+  ctx.facts.userId = user.id;
+  ctx.facts.grantId = links.grantId;
   const organizationId = organizationIdOf(ctx.form.get('organization_id'));
   if (organizationId) return planOrganizationToken(ctx, authorization, organizationId);
   const resource = await requestedResource(ctx, authorization.resources);
   if (!resource) {
-    ctx.audit.scope = scopes.filter(isOidcScope).join(' ');
+    ctx.facts.scope = scopes.filter(isOidcScope).join(' ');
     return { authorization };
   }
-  ctx.audit.resource = resource.indicator;
+  ctx.facts.resource = resource.indicator;
   const granted = userScopesOn(user, resource.indicator);
   const draft = draftToken({ clientId: ctx.client.id, subject: user.id, resource, scopes: scopes.filter((s) => granted.has(s)) });
   const claims = await userTokenClaims(ctx, authorization, draft);
@@ -99,7 +99,7 @@ export async function issuePlanned(ctx: GrantContext, plan: Plan, refreshToken?:
   const idToken = scopes.includes('openid')
     ? await issueIdToken({ clientId: ctx.client.id, user, scopes, authTime, nonce, accessToken })
     : undefined;
-  ctx.audit.tokenId = record.jti;
+  ctx.facts.tokenId = record.jti;
   return {
     accessToken: record,
     body: {
@@ -119,10 +119,10 @@ async function planOrganizationToken(ctx: GrantContext, authorization: Authoriza
   const { user, links, scopes } = authorization;
   if (authorization.gty !== 'refresh_token') throw new InvalidRequest('organization_id is accepted with the refresh_token grant only');
   if (!scopes.includes(ORGANIZATIONS_SCOPE)) throw new InsufficientScope(`the ${ORGANIZATIONS_SCOPE} scope was not granted`);
-  ctx.audit.organizationId = organizationId;
+  ctx.facts.organizationId = organizationId;
   const target = await requestedResource(ctx, authorization.resources);
   const org = await organizationGrant('user', organizationId, user.id, target ? scopes : 'all-held', target);
-  ctx.audit.resource = org.resource.indicator;
+  ctx.facts.resource = org.resource.indicator;
   const draft = draftToken({ clientId: ctx.client.id, subject: user.id, resource: org.resource, scopes: org.scopes, organizationId: org.organizationId });
   const claims = await userTokenClaims(ctx, authorization, draft);
   return { authorization, resource: { resource: org.resource, draft, claims } };
