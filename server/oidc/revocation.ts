@@ -4,72 +4,71 @@
 // marked revoked, JWTs go on the revocation list by `jti`. Refresh tokens: the token's whole family (its
 // rotations) and the family's opaque access tokens (§2.1), not the user's other sign-ins to the app.
 // Public clients (SPA, Native) revoke with client_id alone, as Logto's SDKs do at sign-out.
-import { audit } from '../services/audit/index.ts';
 import type { OAuthClient } from '../services/clients.ts';
 import { findRefreshToken, revokeFamily } from '../services/sign-in/refresh-tokens.ts';
 import { checkAccessToken, revokeAccessToken } from '../services/tokens/verify.ts';
 import { authenticateClient } from './client-auth.ts';
-import { corsHeaders } from './cors.ts';
-import { InvalidRequest, NO_STORE, errorResponse, toOAuthError } from './errors.ts';
-import { parseForm, requirePost, type Form } from './form.ts';
-import type { ProtocolRequest, ProtocolResponse } from '../http/envelope.ts';
+import { auditedEndpoint } from './audited.ts';
+import { InvalidRequest, NO_STORE } from './errors.ts';
+import type { Form } from './form.ts';
+
+/** What a revocation request established, for its audit record. */
+type RevocationFacts = {
+  /** The token revoked (its id), and whose it was. */
+  tokenId?: string;
+  userId?: string;
+  tokenType?: 'refresh_token';
+  /** Set when the token was another client's and so left alone (RFC 7009 §2.1). */
+  ignored?: string;
+};
 
 const NOT_YOURS = 'the token was issued to another client';
 
-async function revokeRefreshToken(token: string, client: OAuthClient, record: Record<string, unknown>): Promise<boolean> {
+async function revokeRefreshToken(token: string, client: OAuthClient, facts: RevocationFacts): Promise<boolean> {
   const row = await findRefreshToken(token);
   if (!row) return false;
   if (row.applicationId !== client.id) {
-    record.ignored = NOT_YOURS;
+    facts.ignored = NOT_YOURS;
     return true;
   }
   await revokeFamily(row.familyId);
-  record.tokenId = row.id;
-  record.userId = row.userId;
-  record.tokenType = 'refresh_token';
+  facts.tokenId = row.id;
+  facts.userId = row.userId;
+  facts.tokenType = 'refresh_token';
   return true;
 }
 
-async function revokeAnyAccessToken(token: string, client: OAuthClient, record: Record<string, unknown>): Promise<boolean> {
+async function revokeAnyAccessToken(token: string, client: OAuthClient, facts: RevocationFacts): Promise<boolean> {
   const check = await checkAccessToken(token);
   if (!check.active) return false;
   if (check.token.clientId !== client.id) {
-    record.ignored = NOT_YOURS;
+    facts.ignored = NOT_YOURS;
     return true;
   }
   await revokeAccessToken(check.token);
-  record.tokenId = check.token.jti;
+  facts.tokenId = check.token.jti;
   return true;
 }
 
 /** `token_type_hint` only decides which kind is looked up first (§2.1). */
-async function revoke(form: Form, client: OAuthClient, record: Record<string, unknown>): Promise<void> {
+async function revoke(form: Form, client: OAuthClient, facts: RevocationFacts): Promise<void> {
   const token = form.get('token');
   if (!token) throw new InvalidRequest('token is missing');
   const order = form.get('token_type_hint') === 'refresh_token' ? [revokeRefreshToken, revokeAnyAccessToken] : [revokeAnyAccessToken, revokeRefreshToken];
-  for (const attempt of order) if (await attempt(token, client, record)) return;
+  for (const attempt of order) if (await attempt(token, client, facts)) return;
 }
 
-export async function revocationEndpoint(req: ProtocolRequest): Promise<ProtocolResponse> {
-  const record: Record<string, unknown> = {};
-  let response: ProtocolResponse;
-  let client: OAuthClient | undefined;
-  try {
-    requirePost(req);
-    const form = parseForm(req);
-    ({ client } = await authenticateClient(req, form, undefined, { allowNone: true }));
-    record.applicationId = client.id;
-    await revoke(form, client, record);
-    record.result = 'Success';
-    response = { status: 200, headers: { ...NO_STORE, ...corsHeaders(req, client) }, body: '' };
-  } catch (thrown) {
-    const error = toOAuthError(thrown);
-    record.result = 'Error';
-    record.error = { code: error.error, description: error.description };
-    response = errorResponse(error, corsHeaders(req, client));
-  }
-  if (record.applicationId) {
-    await audit({ key: 'RevokeToken', result: record.result as 'Success' | 'Error', ...record, ip: req.ip, userAgent: req.header('user-agent') ?? null });
-  }
-  return response;
-}
+/** Recorded only once the client is known: anonymous failures are noise, not events. */
+export const revocationEndpoint = auditedEndpoint<RevocationFacts>({
+  key: 'RevokeToken',
+  cors: true,
+  record: 'attributed requests',
+  facts: () => ({}),
+  async handle(req, form, request, facts) {
+    const { client } = await authenticateClient(req, form, undefined, { allowNone: true });
+    request.client = client;
+    request.applicationId = client.id;
+    await revoke(form, client, facts);
+    return { status: 200, headers: { ...NO_STORE }, body: '' };
+  },
+});

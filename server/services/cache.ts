@@ -17,6 +17,25 @@ export const MAX_CACHE_ENTRIES = 10_000;
 
 // `Promise<unknown>` values: concurrent callers share one load.
 const entries = new LRUCache<string, Promise<unknown>>({ max: MAX_CACHE_ENTRIES });
+/** Other caches whose entries depend on the same state (e.g. tokens seen active): dropped with `entries`. */
+const dependents: Array<{ clear(): void }> = [];
+/** Transactions that called `changed(tx)`: the transaction helpers clear the cache again once they commit. */
+const changedIn = new WeakSet<object>();
+
+function dropAll(): void {
+  entries.clear();
+  for (const cache of dependents) cache.clear();
+}
+
+/**
+ * A bounded cache of values that must not outlive a change: it is dropped whenever this process's
+ * configuration cache is (a local change, or another process's change seen through the stamp).
+ */
+export function dependentCache<V extends {}>(max: number): LRUCache<string, V> {
+  const cache = new LRUCache<string, V>({ max });
+  dependents.push(cache);
+  return cache;
+}
 let stamp: string | null = null;
 let checkedAt = 0;
 let checking: Promise<void> | null = null;
@@ -29,7 +48,7 @@ async function ensureFresh(): Promise<void> {
       const row = await db().setting.findUnique({ where: { key: STAMP_KEY } });
       const current = row ? String(row.value) : '';
       if (current !== stamp) {
-        entries.clear();
+        dropAll();
         stamp = current;
       }
       checkedAt = Date.now();
@@ -39,6 +58,9 @@ async function ensureFresh(): Promise<void> {
   })();
   await checking;
 }
+
+/** Make sure cached state is no staler than SIGIL_CACHE_TTL_MS (before reading a `dependentCache`). */
+export const fresh = ensureFresh;
 
 /** Cached value for `key`, loaded once (concurrent callers share the load). Failed loads are not kept. */
 export async function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
@@ -55,8 +77,8 @@ export async function cached<T>(key: string, load: () => Promise<T>): Promise<T>
 }
 
 /**
- * Record that configuration changed: bump the shared stamp (inside the caller's transaction when given)
- * and clear this process's cache.
+ * Record that cached state changed (configuration, or a token revoked): bump the shared stamp (inside the
+ * caller's transaction when given) and clear this process's cache.
  */
 export async function changed(tx?: Tx): Promise<void> {
   const value = randomId(12);
@@ -66,11 +88,17 @@ export async function changed(tx?: Tx): Promise<void> {
     create: { key: STAMP_KEY, value },
     update: { value },
   });
+  if (tx) changedIn.add(tx);
   clearLocal();
+}
+
+/** Whether `tx` called `changed(tx)`: its helper must clear the cache again after commit. */
+export function changedInside(tx: Tx): boolean {
+  return changedIn.has(tx);
 }
 
 /** Drop this process's cache now (also call after a transaction that used `changed(tx)` commits). */
 export function clearLocal(): void {
-  entries.clear();
+  dropAll();
   checkedAt = 0;
 }

@@ -13,6 +13,7 @@ import { contains, skipTake } from './pages.ts';
 import { assertWithinCaller } from './privilege.ts';
 import { toRoleResponse } from './roles.ts';
 import { revokeUserSignIns } from './sign-in/sessions.ts';
+import { changed } from './cache.ts';
 import { dataChange } from './transaction.ts';
 import { passwordExpirationEnabled, usernamesIgnoreCase } from './sign-in/settings.ts';
 import { toUserResponse, type UserRow } from './users/response.ts';
@@ -291,6 +292,8 @@ async function revokeUserTokens(tx: Tx, userId: string): Promise<void> {
   await revokeUserSignIns(tx, userId);
   await tx.opaqueToken.updateMany({ where: { subject: userId, revokedAt: null, expiresAt: { gt: new Date() } }, data: { revokedAt: new Date() } });
   await tx.subjectToken.deleteMany({ where: { userId, consumedAt: null } });
+  // Tokens seen active are cached (tokens/verify.ts); dataChange clears them once this commits.
+  await changed(tx);
 }
 
 // ---- Roles -----------------------------------------------------------------------------------------

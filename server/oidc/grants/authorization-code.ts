@@ -32,7 +32,7 @@ export const authorizationCode: Grant = {
   auditKey: 'ExchangeTokenBy.AuthorizationCode',
   publicClients: true,
   async handle(ctx) {
-    const { form, client, audit } = ctx;
+    const { form, client, facts } = ctx;
     const value = form.get('code');
     if (value === undefined) throw new InvalidRequest('code is missing');
     const redirectUri = form.get('redirect_uri');
@@ -40,7 +40,7 @@ export const authorizationCode: Grant = {
     const code = await findCode(value);
     if (!code) throw new InvalidGrant('authorization code is invalid');
     if (code.applicationId !== client.id) throw new InvalidGrant('authorization code was issued to another client');
-    audit.userId = code.userId;
+    facts.userId = code.userId;
     if (code.consumedAt) {
       await revokeIssuedByCode(code);
       throw new InvalidGrant('authorization code has already been used; the tokens it issued are revoked');
@@ -67,7 +67,7 @@ export const authorizationCode: Grant = {
           expiresAt: await refreshTokenExpiry(client, code.grantId),
         })
       : undefined;
-    if (refresh) audit.refreshTokenId = refresh.id;
+    if (refresh) facts.refreshTokenId = refresh.id;
     const issued = await issuePlanned(ctx, plan, refresh?.value);
     await recordIssued(code.id, { accessToken: issued.accessToken });
     return issued.body;

@@ -16,7 +16,7 @@ import type { Grant } from './types.ts';
 export const clientCredentials: Grant = {
   grantType: 'client_credentials',
   auditKey: 'ExchangeTokenBy.ClientCredentials',
-  async handle({ req, form, client, audit }) {
+  async handle({ req, form, client, facts }) {
     if (client.type !== 'MachineToMachine') {
       throw new UnauthorizedClient('only machine-to-machine applications may use the client_credentials grant');
     }
@@ -26,7 +26,7 @@ export const clientCredentials: Grant = {
     let tokenOrganization: string | undefined;
     if (organizationId) {
       // An organization token (with `resource`, for that resource within the organization).
-      audit.organizationId = organizationId;
+      facts.organizationId = organizationId;
       const org = await organizationGrant('application', organizationId, client.id, requestedScopes(form), form.all('resource').length ? await resolveResource(form) : undefined);
       ({ resource, scopes } = org);
       tokenOrganization = org.organizationId;
@@ -36,8 +36,8 @@ export const clientCredentials: Grant = {
       const granted = client.grantedScopes.get(resource.indicator);
       scopes = requestedScopes(form).filter((s) => granted?.has(s));
     }
-    audit.resource = resource.indicator;
-    audit.scope = scopes.join(' ');
+    facts.resource = resource.indicator;
+    facts.scope = scopes.join(' ');
     // organization_id is a reserved claim of the draft: no claims script can change it.
     const draft = draftToken({ clientId: client.id, subject: client.id, resource, scopes, organizationId: tokenOrganization });
     const claims = resource.isBuiltIn ? undefined : await customClaims('client-credentials', {
@@ -47,7 +47,7 @@ export const clientCredentials: Grant = {
         ...(organizationId ? { organization: await organizationContext('application', organizationId, client.id) } : {}),
       }),
       request: { ip: req.ip, userAgent: req.header('user-agent')?.slice(0, 512) },
-    }, audit);
+    }, facts);
     const token = await issueAccessToken(draft, resource.tokenFormat, claims);
     return {
       access_token: token.accessToken,

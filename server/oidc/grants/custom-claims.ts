@@ -12,23 +12,24 @@
 import { JwtCustomizerDenied, JwtCustomizerFailed, runJwtCustomizer, type JwtCustomizerInput } from '../../services/jwt-customizer/index.ts';
 import type { JwtCustomizerTokenType } from '../../schemas/jwt-customizer.ts';
 import { AccessDenied, InvalidRequest } from '../errors.ts';
+import type { TokenFacts } from './types.ts';
 
 export async function customClaims<T extends JwtCustomizerTokenType>(
   tokenType: T,
   input: JwtCustomizerInput<T>,
-  audit: Record<string, unknown>,
+  facts: TokenFacts,
 ): Promise<Record<string, unknown> | undefined> {
   try {
     const { claims, report } = await runJwtCustomizer(tokenType, input);
-    if (report) audit.customClaims = report;
+    if (report) facts.customClaims = report;
     return claims;
   } catch (error) {
     if (error instanceof JwtCustomizerDenied) {
-      audit.customClaims = { denied: true };
+      facts.customClaims = { denied: true };
       throw new AccessDenied(error.message);
     }
     if (error instanceof JwtCustomizerFailed) {
-      audit.customClaims = { failed: error.kind, blocked: true };
+      facts.customClaims = { failed: error.kind, blocked: true };
       throw new InvalidRequest(`the custom claims script failed (${error.kind}) and blockIssuanceOnError is set`);
     }
     throw error;

@@ -18,14 +18,14 @@ export const refreshToken: Grant = {
   auditKey: 'ExchangeTokenBy.RefreshToken',
   publicClients: true,
   async handle(ctx) {
-    const { form, client, audit } = ctx;
+    const { form, client, facts } = ctx;
     const presented = form.get('refresh_token');
     if (presented === undefined) throw new InvalidRequest('refresh_token is missing');
     const token = await findRefreshToken(presented);
     if (!token) throw new InvalidGrant('refresh token is invalid');
     if (token.applicationId !== client.id) throw new InvalidGrant('refresh token was issued to another client');
-    audit.userId = token.userId;
-    audit.grantId = token.grantId;
+    facts.userId = token.userId;
+    facts.grantId = token.grantId;
     const now = new Date();
     if (token.revokedAt || token.grant.revokedAt) throw new InvalidGrant('refresh token has been revoked');
     if (token.expiresAt <= now || token.grant.expiresAt <= now) throw new InvalidGrant('refresh token has expired');
@@ -36,7 +36,7 @@ export const refreshToken: Grant = {
       const again = await presentedAgain(token, presented, now);
       if (!again.ok) throw new InvalidGrant(REUSED);
       successor = again;
-      audit.refreshTokenReused = true;
+      facts.refreshTokenReused = true;
     }
 
     const user = await loadImpersonatedUser(token.userId);
@@ -54,7 +54,7 @@ export const refreshToken: Grant = {
       if (!rotation.ok) throw new InvalidGrant(REUSED);
       successor = rotation;
     }
-    if (successor) audit.refreshTokenId = successor.id;
+    if (successor) facts.refreshTokenId = successor.id;
     return (await issuePlanned(ctx, plan, successor?.value ?? presented)).body;
   },
 };

@@ -52,7 +52,7 @@ async function actorClaim(actorToken: string | undefined): Promise<Record<string
 export const tokenExchange: Grant = {
   grantType: TOKEN_EXCHANGE_GRANT,
   auditKey: 'ExchangeTokenBy.TokenExchange',
-  async handle({ req, form, client, audit }) {
+  async handle({ req, form, client, facts }) {
     if (!mayExchangeTokens(client)) {
       throw new UnauthorizedClient(client.isThirdParty
         ? 'third-party applications cannot use token exchange'
@@ -61,28 +61,28 @@ export const tokenExchange: Grant = {
     const subjectToken = tokenParam(form, 'subject', true)!;
     const actorToken = tokenParam(form, 'actor', false);
     const resource = await resolveResource(form);
-    audit.resource = resource.indicator;
+    facts.resource = resource.indicator;
     // Impersonation is for acting as a user in the tenant's own APIs, never a path into administration.
     if (resource.isBuiltIn) throw new InvalidTarget('the Management API cannot be accessed by token exchange');
 
     // Every check that can fail runs before the subject token is consumed: a bad request burns nothing.
     const lookup = await lookupSubjectToken(subjectToken);
     if (!lookup.ok) {
-      if (lookup.userId) audit.userId = lookup.userId;
+      if (lookup.userId) facts.userId = lookup.userId;
       throw new InvalidGrant(REFUSED[lookup.reason]);
     }
     const { token } = lookup;
-    audit.userId = token.userId;
-    audit.impersonationId = token.id;
+    facts.userId = token.userId;
+    facts.impersonationId = token.id;
     const act = await actorClaim(actorToken);
-    if (act) audit.act = act;
+    if (act) facts.act = act;
     const user = await loadImpersonatedUser(token.userId);
     if (!user) throw new InvalidGrant(REFUSED.unknown);
     if (user.isSuspended) throw new InvalidGrant(REFUSED.suspended);
 
     const granted = userScopesOn(user, resource.indicator);
     const scopes = requestedScopes(form).filter((s) => granted.has(s));
-    audit.scope = scopes.join(' ');
+    facts.scope = scopes.join(' ');
     const draft = draftToken({ clientId: client.id, subject: user.id, resource, scopes, act });
     const userAgent = req.header('user-agent')?.slice(0, 512);
     // The `access-token` claims script runs before consumption: a script that denies burns nothing.
@@ -95,11 +95,11 @@ export const tokenExchange: Grant = {
       }),
       grant: { gty: TOKEN_EXCHANGE_GRANT, grantId: token.id },
       request: { ip: req.ip, userAgent },
-    }, audit);
+    }, facts);
 
     const won = await recordImpersonation(
       { type: 'application', id: client.id, ip: req.ip ?? undefined, userAgent },
-      { subjectTokenId: token.id, tokenHash: lookup.tokenHash, userId: user.id, applicationId: client.id, act, resource: resource.indicator, scope: audit.scope as string },
+      { subjectTokenId: token.id, tokenHash: lookup.tokenHash, userId: user.id, applicationId: client.id, act, resource: resource.indicator, scope: facts.scope as string },
     );
     if (!won) throw new InvalidGrant(REFUSED.consumed);
 

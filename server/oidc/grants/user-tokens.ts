@@ -57,7 +57,7 @@ async function requestedResource(ctx: GrantContext, authorized: string[]): Promi
  */
 async function userTokenClaims(ctx: GrantContext, authorization: Authorization, draft: TokenDraft, organizationId?: string) {
   const { user, links } = authorization;
-  ctx.audit.scope = draft.scope.join(' ');
+  ctx.facts.scope = draft.scope.join(' ');
   return customClaims('access-token', {
     draft,
     context: async () => {
@@ -69,13 +69,13 @@ async function userTokenClaims(ctx: GrantContext, authorization: Authorization, 
     },
     grant: { gty: authorization.gty, grantId: links.grantId },
     request: { ip: ctx.req.ip, userAgent: ctx.req.header('user-agent')?.slice(0, 512) },
-  }, ctx.audit);
+  }, ctx.facts);
 }
 
 export async function planUserTokens(ctx: GrantContext, authorization: Authorization): Promise<Plan> {
   const { user, links, scopes } = authorization;
-  ctx.audit.userId = user.id;
-  ctx.audit.grantId = links.grantId;
+  ctx.facts.userId = user.id;
+  ctx.facts.grantId = links.grantId;
   const requested = organizationIdOf(ctx.form.get('organization_id'));
   if (requested && authorization.gty !== 'refresh_token') {
     throw new InvalidRequest('organization_id is accepted with the refresh_token grant only (or on the authorization request)');
@@ -84,10 +84,10 @@ export async function planUserTokens(ctx: GrantContext, authorization: Authoriza
   if (organizationId) return planOrganizationToken(ctx, authorization, organizationId);
   const resource = await requestedResource(ctx, authorization.resources);
   if (!resource) {
-    ctx.audit.scope = scopes.filter(isOidcScope).join(' ');
+    ctx.facts.scope = scopes.filter(isOidcScope).join(' ');
     return { authorization };
   }
-  ctx.audit.resource = resource.indicator;
+  ctx.facts.resource = resource.indicator;
   const granted = userScopesOn(user, resource.indicator);
   const draft = draftToken({ clientId: ctx.client.id, subject: user.id, resource, scopes: scopes.filter((s) => granted.has(s)) });
   const claims = await userTokenClaims(ctx, authorization, draft);
@@ -116,7 +116,7 @@ export async function issuePlanned(ctx: GrantContext, plan: Plan, refreshToken?:
   const idToken = scopes.includes('openid')
     ? await issueIdToken({ clientId: ctx.client.id, user, scopes, authTime, nonce, accessToken })
     : undefined;
-  ctx.audit.tokenId = record.jti;
+  ctx.facts.tokenId = record.jti;
   return {
     accessToken: record,
     body: {
@@ -140,10 +140,10 @@ export async function issuePlanned(ctx: GrantContext, plan: Plan, refreshToken?:
 async function planOrganizationToken(ctx: GrantContext, authorization: Authorization, organizationId: string): Promise<Plan> {
   const { user, scopes } = authorization;
   if (!scopes.includes(ORGANIZATIONS_SCOPE)) throw new InsufficientScope(`the ${ORGANIZATIONS_SCOPE} scope was not granted`);
-  ctx.audit.organizationId = organizationId;
+  ctx.facts.organizationId = organizationId;
   const target = await requestedResource(ctx, authorization.resources);
   const org = await organizationGrant('user', organizationId, user.id, scopes, target);
-  ctx.audit.resource = org.resource.indicator;
+  ctx.facts.resource = org.resource.indicator;
   const draft = draftToken({ clientId: ctx.client.id, subject: user.id, resource: org.resource, scopes: org.scopes, organizationId: org.organizationId });
   const claims = await userTokenClaims(ctx, authorization, draft, organizationId);
   return { authorization, resource: { resource: org.resource, draft, claims } };

@@ -5,6 +5,7 @@
 import { db, type Tx } from '../../db/index.ts';
 import { randomId, randomToken } from '../crypto.ts';
 import { secretHash } from '../instance-key.ts';
+import { revocation } from '../transaction.ts';
 
 export const CODE_TTL_SECONDS = 60;
 
@@ -80,7 +81,7 @@ export async function recordIssued(id: string, issued: IssuedByCode): Promise<vo
 /** A replay: revoke the refresh-token family the code started and the access token its exchange issued. */
 export async function revokeIssuedByCode(code: StoredCode): Promise<void> {
   const now = new Date();
-  await db().$transaction(async (tx) => {
+  await revocation(async (tx) => {
     await tx.refreshToken.updateMany({ where: { familyId: code.id, revokedAt: null }, data: { revokedAt: now } });
     await tx.opaqueToken.updateMany({ where: { familyId: code.id, revokedAt: null }, data: { revokedAt: now } });
     const at = code.issued?.accessToken;

@@ -2,7 +2,9 @@
 // tokens. The newest live grant of a user and app is the one in use; a consent widens it. Revoking a grant
 // ends everything hanging off it: refresh tokens (so no new access tokens) and its opaque access tokens.
 import { db, type Tx } from '../../db/index.ts';
+import { changed } from '../cache.ts';
 import { randomId } from '../crypto.ts';
+import { revocation } from '../transaction.ts';
 
 export const GRANT_TTL_SECONDS = 180 * 24 * 3600;
 
@@ -59,8 +61,10 @@ export async function revokeGrant(id: string, client?: Tx): Promise<void> {
     await tx.refreshToken.updateMany({ where: { grantId: id, revokedAt: null }, data: { revokedAt: now } });
     await tx.opaqueToken.updateMany({ where: { grantId: id, revokedAt: null }, data: { revokedAt: now } });
   };
-  if (client) await run(client);
-  else await db().$transaction(run);
+  if (!client) return revocation(run);
+  await run(client);
+  // Tokens seen active are cached (tokens/verify.ts); the caller's transaction helper clears them on commit.
+  await changed(client);
 }
 
 export async function grantExpiresAt(id: string): Promise<Date | null> {

@@ -12,6 +12,7 @@ import { randomId, randomToken } from '../crypto.ts';
 import { secretHash } from '../instance-key.ts';
 import { keyedDigest } from './keys.ts';
 import { revokeGrant } from './grants.ts';
+import { revocation } from '../transaction.ts';
 
 export const REFRESH_TOKEN_TTL_SECONDS = 14 * 24 * 3600;
 export const REUSE_GRACE_MS = 5_000;
@@ -119,8 +120,8 @@ export async function presentedAgain(token: Pick<StoredRefreshToken, 'id'>, pres
 /** RFC 7009 for refresh tokens: the family (this token, its chain) and the family's opaque access tokens. */
 export async function revokeFamily(familyId: string): Promise<void> {
   const now = new Date();
-  await db().$transaction([
-    db().refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: now } }),
-    db().opaqueToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: now } }),
-  ]);
+  await revocation(async (tx) => {
+    await tx.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: now } });
+    await tx.opaqueToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: now } });
+  });
 }

@@ -2,6 +2,9 @@
 import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { db } from '../../db/index.ts';
 import { env } from '../../env.ts';
+import { changed, dependentCache, fresh } from '../cache.ts';
+import { findClient } from '../clients.ts';
+import { configCommitted } from '../events/signal.ts';
 import { secretHash } from '../instance-key.ts';
 import { verificationKey } from '../signing-keys/key-set.ts';
 
@@ -16,9 +19,26 @@ export type TokenCheck = { active: true; token: ActiveToken } | { active: false;
 
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
+// Tokens this process found active, by their exact text, so that checking the same token again costs no
+// signature check and no database read (introspection by a resource server, the Management API's bearer
+// token). Every revocation, and every change that can end a token (a key, an app), bumps the change stamp,
+// which drops this cache: at once in this process and its sibling, within SIGIL_CACHE_TTL_MS on other
+// instances (services/cache.ts). Expiry is checked on every hit.
+const seen = dependentCache<ActiveToken>(10_000);
+
 export async function checkAccessToken(token: string, now = Date.now()): Promise<TokenCheck> {
   if (token.length === 0 || token.length > 16_384) return { active: false, reason: 'malformed' };
-  return JWT_SHAPE.test(token) ? checkJwt(token, now) : checkOpaque(token, now);
+  await fresh();
+  const hit = seen.get(token);
+  if (hit && Number(hit.claims.exp ?? 0) * 1000 <= now) seen.delete(token);
+  const check = hit ? { active: true as const, token: hit } : await (JWT_SHAPE.test(token) ? checkJwt(token, now) : checkOpaque(token, now));
+  if (!check.active) return check;
+  if (Number(check.token.claims.exp ?? 0) * 1000 <= now) return { active: false, reason: 'expired' };
+  // A token outlives nothing it was issued to: once its application is deleted it is inactive (as in
+  // node-oidc-provider). A cached lookup.
+  if (!(await findClient(check.token.clientId))) return { active: false, reason: 'unknown' };
+  seen.set(token, check.token);
+  return check;
 }
 
 async function checkJwt(token: string, now: number): Promise<TokenCheck> {
@@ -57,7 +77,13 @@ async function checkOpaque(token: string, now: number): Promise<TokenCheck> {
   if (row.expiresAt.getTime() <= now) return { active: false, reason: 'expired' };
   return {
     active: true,
-    token: { format: 'opaque', jti: row.id, clientId: row.applicationId, claims: row.claims as ActiveToken['claims'] },
+    token: {
+      format: 'opaque',
+      jti: row.id,
+      clientId: row.applicationId,
+      // `exp` from the row (the stored claims carry it too): the cache above checks expiry by it.
+      claims: { ...(row.claims as ActiveToken['claims']), exp: Math.floor(row.expiresAt.getTime() / 1000) },
+    },
   };
 }
 
@@ -65,8 +91,11 @@ async function checkOpaque(token: string, now: number): Promise<TokenCheck> {
 export async function revokeAccessToken(token: ActiveToken): Promise<void> {
   if (token.format === 'opaque') {
     await db().opaqueToken.updateMany({ where: { id: token.jti, revokedAt: null }, data: { revokedAt: new Date() } });
-    return;
+  } else {
+    const expiresAt = new Date(Number(token.claims.exp ?? 0) * 1000);
+    await db().revokedToken.upsert({ where: { jti: token.jti }, create: { jti: token.jti, expiresAt }, update: {} });
   }
-  const expiresAt = new Date(Number(token.claims.exp ?? 0) * 1000);
-  await db().revokedToken.upsert({ where: { jti: token.jti }, create: { jti: token.jti, expiresAt }, update: {} });
+  // After the revocation committed: drop tokens seen active, here and in the sibling process.
+  await changed();
+  configCommitted();
 }
