@@ -9,6 +9,24 @@ export const pagination = z.object({
 });
 export type Pagination = z.infer<typeof pagination>;
 
+/**
+ * Logto's optional pagination (applications, resources, hooks): with neither `page` nor `page_size` a list
+ * answers every row and no Total-Number; with either, pages as usual.
+ */
+export const optionalPagination = z.object({
+  page: z.coerce.number().int().min(1).optional(),
+  page_size: z.coerce.number().int().min(1).max(100).optional(),
+});
+
+/** The page to read for an optional-pagination query; undefined: every row. */
+export function requestedPage(query: { page?: number; page_size?: number }): Pagination | undefined {
+  if (query.page === undefined && query.page_size === undefined) return undefined;
+  return { page: query.page ?? 1, page_size: query.page_size ?? 20 };
+}
+
+/** Every row, as a Pagination (the largest LIMIT every supported database takes as a plain integer). */
+export const EVERY_ROW: Pagination = { page: 1, page_size: 2_147_483_647 };
+
 export const searchQuery = z.object({ search: z.string().max(200).optional() });
 
 export const jsonObject = z.record(z.string(), z.unknown());

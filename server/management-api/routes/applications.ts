@@ -3,7 +3,7 @@ import {
   applicationCreate, applicationCreatedResponse, applicationListQuery, applicationPatch, applicationResponse,
   customDataPatch, secretCreate, secretCreatedResponse, secretListItem, secretPatch,
 } from '../../schemas/applications.ts';
-import { id, pagination, searchQuery } from '../../schemas/common.ts';
+import { EVERY_ROW, id, optionalPagination, pagination, requestedPage, searchQuery } from '../../schemas/common.ts';
 import { roleIdsBody, roleResponse } from '../../schemas/roles.ts';
 import * as apps from '../../services/applications.ts';
 import { toRoleResponse } from '../../services/roles.ts';
@@ -16,11 +16,12 @@ const appIdParams = z.object({ applicationId: id });
 export const applicationOps = {
   list: route({
     method: 'GET', path: '/api/applications', scope: 'read:applications', tag, summary: 'List applications',
-    query: pagination.extend(applicationListQuery.shape), response: z.array(applicationResponse), status: 200, paginated: true,
+    query: optionalPagination.extend(applicationListQuery.shape), response: z.array(applicationResponse), status: 200, paginated: true,
     handler: async ({ query }) => {
       const types = query.types === undefined ? undefined : Array.isArray(query.types) ? query.types : [query.types];
-      const page = await apps.listApplications({ ...query, types }, query);
-      return { body: page.items, total: page.total };
+      const requested = requestedPage(query);
+      const page = await apps.listApplications({ ...query, types }, requested ?? EVERY_ROW);
+      return { body: page.items, ...(requested ? { total: page.total } : {}) };
     },
   }),
   create: route({

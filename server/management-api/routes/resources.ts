@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, pagination } from '../../schemas/common.ts';
+import { EVERY_ROW, id, optionalPagination, pagination, requestedPage } from '../../schemas/common.ts';
 import { isDefaultBody, resourceCreate, resourcePatch, resourceResponse, scopeCreate, scopePatch, scopeResponse } from '../../schemas/resources.ts';
 import * as resources from '../../services/resources.ts';
 import { route } from '../route.ts';
@@ -12,11 +12,12 @@ const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const resourceOps = {
   list: route({
     method: 'GET', path: '/api/resources', scope: 'read:resources', tag, summary: 'List API resources',
-    query: pagination.extend({ search: z.string().max(200).optional(), includeScopes: boolString.optional() }),
+    query: optionalPagination.extend({ search: z.string().max(200).optional(), includeScopes: boolString.optional() }),
     response: z.array(resourceResponse), status: 200, paginated: true,
     handler: async ({ query }) => {
-      const page = await resources.listResources(query, query);
-      return { body: page.items, total: page.total };
+      const requested = requestedPage(query);
+      const page = await resources.listResources(query, requested ?? EVERY_ROW);
+      return { body: page.items, ...(requested ? { total: page.total } : {}) };
     },
   }),
   create: route({
