@@ -12,6 +12,7 @@ import { jwtCustomizerOps } from '../../server/management-api/routes/jwt-customi
 import { logOps } from '../../server/management-api/routes/logs.ts';
 import { resourceOps } from '../../server/management-api/routes/resources.ts';
 import { roleOps } from '../../server/management-api/routes/roles.ts';
+import { signInExperienceOps } from '../../server/management-api/routes/sign-in-exp.ts';
 import { signingKeyOps } from '../../server/management-api/routes/signing-keys.ts';
 import { userOps } from '../../server/management-api/routes/users.ts';
 import { derivedProcedures } from '../../server/trpc/derive.ts';
@@ -22,7 +23,7 @@ const procedures = appRouter._def.procedures as unknown as Record<string, { _def
 /** The console router of each area whose Management operations the console uses. */
 const AREAS: Record<string, Operations> = {
   applications: applicationOps, resources: resourceOps, roles: roleOps, users: userOps,
-  signingKeys: signingKeyOps, logs: logOps, hooks: hookOps, jwtCustomizer: jwtCustomizerOps,
+  signingKeys: signingKeyOps, logs: logOps, hooks: hookOps, jwtCustomizer: jwtCustomizerOps, signIn: signInExperienceOps,
 };
 
 /** Hand-written procedures, each console-only: no Management operation answers what it does. */
@@ -38,6 +39,8 @@ const CONSOLE_ONLY: Record<string, string> = {
   'hooks.test': "each receiver's answer, successes included (REST answers Logto's bodiless 204)",
   'hooks.chart': 'delivery success chart',
   'logs.histogram': 'audit log chart',
+  'signIn.userSignIns': "a user's live sessions and grants (no Management operation lists them)",
+  'signIn.signOutEverywhere': 'ends those sessions and grants (console only, like suspension without suspending)',
   'signingKeys.jwksMaxAge': 'the JWKS cache lifetime in force',
   'jwtCustomizer.playground': 'the playground view: script or null, breaker state, sandbox limits',
   'jwtCustomizer.test': 'the playground run: failures as values, plus the final token payload',

@@ -12,7 +12,7 @@ import { organizationRoutes } from './organizations.ts';
 import { resourceOps } from './resources.ts';
 import { roleOps } from './roles.ts';
 import { cookieKeyRoutes } from './cookie-keys.ts';
-import { signInExperienceRoutes } from './sign-in-exp.ts';
+import { signInExperienceOps } from './sign-in-exp.ts';
 import { signingKeyOps } from './signing-keys.ts';
 import { subjectTokenRoutes } from './subject-tokens.ts';
 import { userOps } from './users.ts';
@@ -25,5 +25,7 @@ export const ROUTES: Route[] = [
   ...routesOf(applicationOps, resourceOps, roleOps, userOps, signingKeyOps),
   ...subjectTokenRoutes,
   ...routesOf(logOps, hookOps, jwtCustomizerOps),
-  ...connectorRoutes, ...organizationRoutes, ...organizationMemberRoutes, ...organizationTemplateRoutes, ...organizationJitRoutes, ...organizationInvitationRoutes, ...signInExperienceRoutes, ...cookieKeyRoutes,
+  ...connectorRoutes, ...organizationRoutes, ...organizationMemberRoutes, ...organizationTemplateRoutes, ...organizationJitRoutes, ...organizationInvitationRoutes,
+  ...routesOf(signInExperienceOps),
+  ...cookieKeyRoutes,
 ] as Route[];

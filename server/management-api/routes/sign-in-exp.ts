@@ -33,17 +33,18 @@ const response = z.object({
 
 const shape = (s: Awaited<ReturnType<typeof getSignInExperience>>) => ({ id: 'default', ...s, passwordExpiration: PASSWORD_EXPIRATION });
 
-export const signInExperienceRoutes = [
-  route({
+/** Keyed by console procedure name: the console's Sign-in page calls the procedures derived from these. */
+export const signInExperienceOps = {
+  experience: route({
     method: 'GET', path: '/api/sign-in-exp', scope: 'read:configs', tag,
     summary: 'Get the sign-in experience settings Sigil keeps (sign-in mode, password length, username policy)',
     response, status: 200,
     handler: async () => ({ body: shape(await getSignInExperience()) }),
   }),
-  route({
+  updateExperience: route({
     method: 'PATCH', path: '/api/sign-in-exp', scope: 'write:configs', tag,
     summary: 'Update the sign-in mode, password length and username policy; other Logto fields are accepted and ignored',
     body: patch, response, status: 200, errors: [400],
     handler: async ({ body }) => ({ body: shape(await patchSignInExperience(body)) }),
   }),
-];
+};

@@ -16,7 +16,7 @@ const toForm = (e: Experience): Form => ({ signUp: e.signInMode === 'SignInAndRe
 
 export default function SignInExperiencePage() {
   const trpc = useTRPC();
-  const experience = useQuery(trpc.signIn.experience.queryOptions());
+  const experience = useQuery(trpc.signIn.experience.queryOptions({}));
   return (
     <>
       <PageHeader
