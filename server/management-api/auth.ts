@@ -7,7 +7,7 @@ import type { Actor } from '../services/actor.ts';
 import { findClient } from '../services/clients.ts';
 import type { ManagementScope } from '../services/management-resource.ts';
 import { intersectScopes } from '../services/privilege.ts';
-import { checkAccessToken } from '../services/tokens/verify.ts';
+import { checkAccessToken, type TokenCheck } from '../services/tokens/verify.ts';
 import { ApiError } from './errors.ts';
 
 /** Tokens are ours: instances on one database may disagree about the time by a few seconds, no more. */
@@ -21,11 +21,20 @@ function unauthorized(description: string): ApiError {
   return new ApiError(401, 'auth.unauthorized', description, undefined, challenge('invalid_token', description));
 }
 
+const INACTIVE: Record<Extract<TokenCheck, { active: false }>['reason'], string> = {
+  malformed: 'The access token is invalid.',
+  invalid: 'The access token is invalid.',
+  unknown: 'The access token is invalid.',
+  revoked: 'The access token is invalid.',
+  expired: 'The access token has expired.',
+  'client-deleted': 'The application of this access token no longer exists.',
+};
+
 export async function authenticate(authorization: string | undefined, required: ManagementScope, meta: { ip: string | null; userAgent?: string }): Promise<Actor> {
   const match = authorization && /^Bearer +([\x21-\x7E]+) *$/i.exec(authorization);
   if (!match) throw new ApiError(401, 'auth.authorization_header_missing', 'A Bearer access token is required.', undefined, challenge());
   const check = await checkAccessToken(match[1]!);
-  if (!check.active) throw unauthorized(check.reason === 'expired' ? 'The access token has expired.' : 'The access token is invalid.');
+  if (!check.active) throw unauthorized(INACTIVE[check.reason]);
   const { claims, clientId } = check.token;
   if (typeof claims.iat === 'number' && claims.iat > Date.now() / 1000 + IAT_SKEW_SECONDS) {
     throw unauthorized('The access token is invalid.');
@@ -40,7 +49,7 @@ export async function authenticate(authorization: string | undefined, required: 
     throw new ApiError(403, 'auth.forbidden', `The access token lacks the \`${required}\` scope.`, undefined, challenge('insufficient_scope', 'missing scope', required));
   }
   const client = await findClient(clientId);
-  if (!client) throw new ApiError(401, 'auth.unauthorized', 'The application of this access token no longer exists.', undefined, challenge('invalid_token'));
+  if (!client) throw unauthorized(INACTIVE['client-deleted']); // deleted since the token check
   const granted = client.grantedScopes.get(managementApiIndicator) ?? new Set<string>();
   const scopes = intersectScopes(tokenScopes, granted);
   if (!scopes.has('all') && !scopes.has(required)) {

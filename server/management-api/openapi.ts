@@ -177,8 +177,6 @@ function parameters(route: Route, where: 'path' | 'query', schemas: SchemaSet): 
       required: required.has(name),
       schema: s,
       ...(description ? { description } : {}),
-      ...(name === 'page' ? { description: 'Page number, from 1 (Logto pagination).' } : {}),
-      ...(name === 'page_size' ? { description: 'Items per page: default 20, at most 100.' } : {}),
     };
   });
 }

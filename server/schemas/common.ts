@@ -4,8 +4,8 @@ export const id = z.string().min(1).max(128);
 
 /** Logto's list conventions: page (1-based) and page_size (default 20, max 100). */
 export const pagination = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  page_size: z.coerce.number().int().min(1).max(100).default(20),
+  page: z.coerce.number().int().min(1).default(1).describe('Page number, from 1.'),
+  page_size: z.coerce.number().int().min(1).max(100).default(20).describe('Items per page, at most 100.'),
 });
 export type Pagination = z.infer<typeof pagination>;
 
@@ -14,8 +14,8 @@ export type Pagination = z.infer<typeof pagination>;
  * answers every row and no Total-Number; with either, pages as usual.
  */
 export const optionalPagination = z.object({
-  page: z.coerce.number().int().min(1).optional(),
-  page_size: z.coerce.number().int().min(1).max(100).optional(),
+  page: z.coerce.number().int().min(1).optional().describe('Page number, from 1; with neither page nor page_size the list answers every row.'),
+  page_size: z.coerce.number().int().min(1).max(100).optional().describe('Items per page (default 20, at most 100); with neither page nor page_size the list answers every row.'),
 });
 
 /** The page to read for an optional-pagination query; undefined: every row. */

@@ -15,7 +15,7 @@ export type ActiveToken = {
   claims: Record<string, unknown> & { sub?: string; aud?: string | string[]; scope?: string; exp?: number; iat?: number };
 };
 
-export type TokenCheck = { active: true; token: ActiveToken } | { active: false; reason: 'malformed' | 'invalid' | 'expired' | 'revoked' | 'unknown' };
+export type TokenCheck = { active: true; token: ActiveToken } | { active: false; reason: 'malformed' | 'invalid' | 'expired' | 'revoked' | 'unknown' | 'client-deleted' };
 
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
@@ -36,7 +36,7 @@ export async function checkAccessToken(token: string, now = Date.now()): Promise
   if (Number(check.token.claims.exp ?? 0) * 1000 <= now) return { active: false, reason: 'expired' };
   // A token outlives nothing it was issued to: once its application is deleted it is inactive (as in
   // node-oidc-provider). A cached lookup.
-  if (!(await findClient(check.token.clientId))) return { active: false, reason: 'unknown' };
+  if (!(await findClient(check.token.clientId))) return { active: false, reason: 'client-deleted' };
   seen.set(token, check.token);
   return check;
 }
