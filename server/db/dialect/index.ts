@@ -2,3 +2,5 @@
 // and written with both variants side by side. Services call these and never ask which database they run
 // on (tests/unit/dialect-seam.test.ts keeps it that way).
 export { containsFilter, escapeLike, includesText, likeMatch, posixMatch, similarToMatch } from './text-match.ts';
+export { jsonText, keyPrefix, placeholders, timeBucket } from './raw-sql.ts';
+export { auditLogSince } from './audit-window.ts';
