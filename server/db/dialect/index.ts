@@ -4,3 +4,4 @@
 export { containsFilter, escapeLike, includesText, likeMatch, posixMatch, similarToMatch } from './text-match.ts';
 export { jsonText, keyPrefix, placeholders, timeBucket } from './raw-sql.ts';
 export { auditLogSince } from './audit-window.ts';
+export { serializeWrites } from './write-lock.ts';
