@@ -5,3 +5,4 @@ export { containsFilter, escapeLike, includesText, likeMatch, posixMatch, simila
 export { jsonText, keyPrefix, placeholders, timeBucket } from './raw-sql.ts';
 export { auditLogSince } from './audit-window.ts';
 export { serializeWrites } from './write-lock.ts';
+export { claimDueDeliveries, type ClaimedDelivery, type Lease } from './delivery-lease.ts';
