@@ -30,7 +30,7 @@ async function distinctKeys(prefix: string): Promise<string[]> {
  * is a range scan of the createdAt index over the window only.
  */
 export async function auditLogSince(prefix: string, since: Date): Promise<Condition | null> {
-  return variant({
+  return variant<() => Promise<Condition | null>>({
     sqlite: async () => {
       const keys = await distinctKeys(prefix);
       if (keys.length === 0) return null;

@@ -12,8 +12,8 @@ import { variant } from './variant.ts';
  */
 export async function serializeWrites(tx: Tx, lockKey: number): Promise<void> {
   if (!Number.isSafeInteger(lockKey)) throw new Error('lock keys are integers');
-  await variant({
+  await variant<() => Promise<unknown>>({
     postgresql: () => tx.$queryRawUnsafe(`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${lockKey})) AS l`),
-    sqlite: () => tx.$executeRawUnsafe(`UPDATE "Setting" SET "key" = "key" WHERE 0`),
+    sqlite: () => tx.$executeRawUnsafe(`UPDATE "Setting" SET "value" = "value" WHERE 0`),
   })();
 }
