@@ -1,6 +1,6 @@
 // SQLite's LIKE has no escape character unless the statement names one, and Prisma never does, so a `%` or
 // `_` in a `contains` filter would act as a wildcard there whatever the caller does. Every LIKE Prisma
-// writes (`LIKE ('%' || ? || '%')` for contains) gets `ESCAPE '\'` here, so services/pages.ts escapes
+// writes (`LIKE ('%' || ? || '%')` for contains) gets `ESCAPE '\'` here, so dialect/text-match.ts escapes
 // `\`, `%` and `_` the same way on both databases (PostgreSQL's LIKE escapes with `\` by default).
 import type { SqlDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
 

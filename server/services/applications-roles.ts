@@ -1,6 +1,6 @@
 // An application's roles, with Logto's semantics: MachineToMachine apps only (422 application.invalid_type),
 // POST adds and silently skips roles already held, PUT replaces the whole set.
-import { db, dbProvider, type Tx } from '../db/index.ts';
+import { db, type Tx } from '../db/index.ts';
 import type { Pagination } from '../schemas/common.ts';
 import type { Actor } from './actor.ts';
 import { notFound, unprocessable } from './errors.ts';
@@ -32,7 +32,7 @@ async function requireM2mRoles(tx: Tx, roleIds: string[]): Promise<void> {
 
 export async function listApplicationRoles(applicationId: string, page: Pagination, query: { search?: string } = {}) {
   await requireM2mApp(db() as unknown as Tx, applicationId);
-  const term = contains(query.search, dbProvider());
+  const term = contains(query.search);
   const where = { applications: { some: { applicationId } }, ...(term ? { OR: [{ name: term }, { description: term }] } : {}) };
   const [total, rows] = await Promise.all([
     db().role.count({ where }),

@@ -1,6 +1,6 @@
 // Applications, their secrets and their role assignments.
 import { checkDeviceFlowOnCreate, checkDeviceFlowOnPatch } from './sign-in/device-flow.ts';
-import { db, dbProvider, type Tx } from '../db/index.ts';
+import { db, type Tx } from '../db/index.ts';
 import type {
   ApplicationCreate,
   ApplicationPatch,
@@ -93,7 +93,7 @@ export async function listApplications(
   query: { search?: string; types?: string[]; isThirdParty?: boolean; excludeRoleId?: string },
   page: Pagination,
 ): Promise<Page<ApplicationResponse>> {
-  const name = contains(query.search, dbProvider());
+  const name = contains(query.search);
   const where = {
     ...(query.types?.length ? { type: { in: query.types } } : {}),
     ...(query.isThirdParty !== undefined ? { isThirdParty: query.isThirdParty } : {}),

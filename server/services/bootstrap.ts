@@ -1,6 +1,7 @@
 // First-start and every-start setup: instance key, a signing key, the built-in Management API resource
 // with its preset role, and the optional bootstrap M2M client (Keycloak-style, for unattended installs).
-import { db, dbProvider } from '../db/index.ts';
+import { serializeWrites } from '../db/dialect/index.ts';
+import { db } from '../db/index.ts';
 import { env } from '../env.ts';
 import { BOOTSTRAP, SYSTEM } from './actor.ts';
 import { ensureBootstrapAdmin } from './administrators.ts';
@@ -14,6 +15,7 @@ import { createResource, createScope } from './resources.ts';
 import { createRole } from './roles.ts';
 import { ensureDemoApp } from './sign-in/demo-app.ts';
 import { DEFAULT_SIGNING_ALGORITHM } from './signing-keys/algorithms.ts';
+import { SIGNING_KEY_LOCK } from './signing-keys/manage.ts';
 import { insertSigningKey } from './signing-keys/store.ts';
 import { DomainError, isUniqueViolation } from './errors.ts';
 
@@ -31,8 +33,8 @@ async function ensureSigningKey(): Promise<void> {
   for (let attempt = 0; (await db().signingKey.count()) === 0; attempt++) {
     try {
       await db().$transaction(async (tx) => {
-        // PostgreSQL: serialise concurrent starts. SQLite: the second writer fails with SQLITE_BUSY and retries.
-        if (dbProvider() === 'postgresql') await tx.$queryRawUnsafe('SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(7428001)) AS l');
+        // Concurrent starts (and rotations) take turns; the retries cover a database that gives up waiting.
+        await serializeWrites(tx, SIGNING_KEY_LOCK);
         if ((await tx.signingKey.count()) === 0) {
           await insertSigningKey(tx, DEFAULT_SIGNING_ALGORITHM, 'Current', new Date(Date.now() - 1000));
         }

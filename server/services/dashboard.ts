@@ -2,7 +2,8 @@
 // Token requests are counted in SQL, grouped by hour and result, over the last 8 days only (index seeks
 // bounded by createdAt); completed hours are kept per process, so a dashboard refresh only counts the
 // current hour. The hourly counts are folded into the operator's local days here.
-import { db, dbProvider } from '../db/index.ts';
+import { auditLogSince, placeholders, timeBucket } from '../db/dialect/index.ts';
+import { db } from '../db/index.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -11,44 +12,20 @@ const TOKEN_KEY_PREFIX = 'ExchangeTokenBy.';
 
 export type Bucket = { start: number; success: number; error: number };
 
-type Row = { hour: bigint | number; result: string; n: bigint | number };
+type Row = { start: bigint | number; result: string; n: bigint | number };
 type Counts = { success: number; error: number };
 
 /**
- * SQLite: the distinct token keys, by seeking the (key, createdAt) index once per key (a manual skip
- * scan), so that counting can then seek `key = K AND createdAt >= since` per key instead of reading every
- * token row ever kept (the audit log holds SIGIL_AUDIT_RETENTION_DAYS, 90 by default).
+ * Token requests since `since` by hour and result. The dialect writes the window so that only it is read
+ * (an index seek per token key where the database can), not every token row the audit log keeps.
  */
-async function sqliteTokenKeys(): Promise<string[]> {
-  const keys: string[] = [];
-  let after = TOKEN_KEY_PREFIX;
-  for (;;) {
-    const rows = await db().$queryRawUnsafe<Array<{ key: string }>>(
-      `SELECT "key" FROM "AuditLog" WHERE "key" > ? AND "key" < ? ORDER BY "key" LIMIT 1`, after, 'ExchangeTokenBy/',
-    );
-    if (!rows[0]) return keys;
-    keys.push(rows[0].key);
-    after = rows[0].key;
-  }
-}
-
 async function hourlyCounts(since: Date): Promise<Row[]> {
-  if (dbProvider() === 'sqlite') {
-    const keys = await sqliteTokenKeys();
-    if (keys.length === 0) return [];
-    // SQLite stores DateTime as epoch milliseconds here.
-    return db().$queryRawUnsafe<Row[]>(
-      `SELECT ("createdAt" / ${HOUR}) AS hour, "result" AS result, COUNT(*) AS n FROM "AuditLog"
-       WHERE "key" IN (${keys.map(() => '?').join(', ')}) AND "createdAt" >= ? GROUP BY hour, result`,
-      ...keys, since.getTime(),
-    );
-  }
-  // PostgreSQL: a LIKE prefix under a locale collation cannot bound the key index, so this is a range
-  // scan of the createdAt index over the window only.
+  const window = await auditLogSince(TOKEN_KEY_PREFIX, since);
+  if (!window) return [];
   return db().$queryRawUnsafe<Row[]>(
-    `SELECT floor(extract(epoch FROM "createdAt") / 3600)::bigint AS hour, "result" AS result, COUNT(*)::bigint AS n FROM "AuditLog"
-     WHERE "createdAt" >= $1 AND "key" LIKE 'ExchangeTokenBy.%' GROUP BY 1, 2`,
-    since,
+    placeholders(`SELECT ${timeBucket('"createdAt"', HOUR)} AS "start", "result" AS result, COUNT(*) AS n FROM "AuditLog"
+     WHERE ${window.where} GROUP BY 1, 2`),
+    ...window.args,
   );
 }
 
@@ -71,7 +48,7 @@ async function countsByHour(firstHour: number, now: number): Promise<Map<number,
   if (from <= thisHour) {
     for (let h = from; h <= thisHour; h += HOUR) result.set(h, { success: 0, error: 0 });
     for (const row of await hourlyCounts(new Date(from))) {
-      const counts = result.get(Number(row.hour) * HOUR);
+      const counts = result.get(Number(row.start));
       if (counts) counts[row.result === 'Success' ? 'success' : 'error'] += Number(row.n);
     }
     for (let h = from; h + HOUR + FINAL_AFTER_MS <= now; h += HOUR) cache.set(h, result.get(h)!);

@@ -1,6 +1,7 @@
 // Reading the audit log: Logto's list and detail, a streaming export, the console's histogram, and the
 // webhook views built on `TriggerHook.*` entries (recent logs, 24 h execution stats).
-import { db, dbProvider } from '../db/index.ts';
+import { jsonText, keyPrefix, placeholders as sql, timeBucket } from '../db/dialect/index.ts';
+import { db } from '../db/index.ts';
 import type { Page, Pagination } from '../schemas/common.ts';
 import type { ExecutionStats, LogFilterQuery, LogResponse } from '../schemas/logs.ts';
 import { csvRow } from './audit/csv.ts';
@@ -80,23 +81,12 @@ function csvLine(row: LogRow): string {
   return csvRow([row.id, row.createdAt.toISOString(), row.key, p.result, p.applicationId, p.userId, p.ip, p.userAgent, p]);
 }
 
-// ---- Raw SQL helpers (JSON fields and time buckets differ between SQLite and PostgreSQL) -------------
+// ---- Raw SQL (`?` placeholders through `sql`; the dialect writes JSON fields, key prefixes, buckets) ----
 
-/** `?` placeholders, numbered for PostgreSQL. */
-function sql(text: string): string {
-  if (dbProvider() === 'sqlite') return text;
-  let n = 0;
-  return text.replace(/\?/g, () => `$${++n}`);
-}
+const hookIdOf = () => jsonText('"payload"', 'hookId');
 
-const hookIdOf = () => (dbProvider() === 'sqlite' ? `json_extract("payload", '$.hookId')` : `("payload"->>'hookId')`);
-
-/**
- * `TriggerHook.*`. SQLite: a key range (binary collation), so the (key, createdAt) index serves it; LIKE
- * would not. PostgreSQL: LIKE, since under a locale collation a range over punctuation is not a prefix
- * (the createdAt bound keeps the scan to the window).
- */
-const triggerHookKeys = () => (dbProvider() === 'sqlite' ? `"key" >= 'TriggerHook.' AND "key" < 'TriggerHook/'` : `"key" LIKE 'TriggerHook.%'`);
+/** `TriggerHook.*`: by the (key, createdAt) index where the database can; the createdAt bound keeps the rest to the window. */
+const triggerHookKeys = () => keyPrefix('"key"', 'TriggerHook.');
 
 const DAY_MS = 24 * 3600_000;
 
@@ -162,9 +152,7 @@ export async function logHistogram(filter: LogFilterQuery & { hookId?: string },
   // Integers by construction, so safe to inline. `offsetMs` aligns buckets to the operator's local days.
   const b = Math.max(60_000, Math.trunc(bucketMs));
   const off = Math.trunc(offsetMs) % 86_400_000;
-  const bucket = dbProvider() === 'sqlite'
-    ? `((("createdAt" + ${off}) / ${b}) * ${b} - ${off})`
-    : `(floor((extract(epoch from "createdAt") * 1000 + ${off}) / ${b}) * ${b} - ${off})::bigint`;
+  const bucket = timeBucket('"createdAt"', b, off);
   const rows = await db().$queryRawUnsafe<Array<{ start: bigint | number; success: bigint | number | null; error: bigint | number | null }>>(
     sql(`SELECT ${bucket} AS "start",
                 sum(CASE WHEN "result" = 'Success' THEN 1 ELSE 0 END) AS "success",

@@ -1,5 +1,5 @@
 // API resources and their scopes.
-import { db, dbProvider, type Tx } from '../db/index.ts';
+import { db, type Tx } from '../db/index.ts';
 import type { Page, Pagination } from '../schemas/common.ts';
 import type { ResourceCreate, ResourcePatch, ResourceResponse, ScopeCreate, ScopePatch, ScopeResponse } from '../schemas/resources.ts';
 import type { Actor } from './actor.ts';
@@ -74,7 +74,7 @@ export async function createResource(actor: Actor, input: ResourceCreate, option
 }
 
 export async function listResources(query: { search?: string; includeScopes?: boolean }, page: Pagination): Promise<Page<ResourceResponse>> {
-  const term = contains(query.search, dbProvider());
+  const term = contains(query.search);
   const where = term ? { OR: [{ name: term }, { indicator: term }] } : {};
   const [total, rows] = await Promise.all([
     db().resource.count({ where }),
@@ -132,7 +132,7 @@ export async function deleteResource(actor: Actor, id: string): Promise<void> {
 
 export async function listScopes(resourceId: string, query: { search?: string }, page: Pagination): Promise<Page<ScopeResponse>> {
   await requireResource(db() as unknown as Tx, resourceId);
-  const term = contains(query.search, dbProvider());
+  const term = contains(query.search);
   const where = { resourceId, ...(term ? { OR: [{ name: term }, { description: term }] } : {}) };
   const [total, rows] = await Promise.all([
     db().scope.count({ where }),

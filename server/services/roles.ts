@@ -1,5 +1,5 @@
 // Roles and the scopes they carry.
-import { db, dbProvider, type Tx } from '../db/index.ts';
+import { db, type Tx } from '../db/index.ts';
 import type { Page, Pagination } from '../schemas/common.ts';
 import type { ScopeResponse } from '../schemas/resources.ts';
 import type { RoleCreate, RolePatch, RoleResponse } from '../schemas/roles.ts';
@@ -72,7 +72,7 @@ export async function createRole(actor: Actor, input: RoleCreate, options: { id?
 }
 
 export async function listRoles(query: { search?: string; type?: string; excludeUserId?: string; excludeApplicationId?: string }, page: Pagination) {
-  const term = contains(query.search, dbProvider());
+  const term = contains(query.search);
   const where = {
     ...(query.type ? { type: query.type } : {}),
     ...(term ? { OR: [{ name: term }, { description: term }] } : {}),
@@ -126,7 +126,7 @@ export async function deleteRole(actor: Actor, id: string): Promise<void> {
 /** Logto's role scope list: scopes with their resource. */
 export async function listRoleScopes(roleId: string, query: { search?: string }, page: Pagination): Promise<Page<ScopeResponse & { resource: ReturnType<typeof toResourceResponse> }>> {
   await requireRole(db() as unknown as Tx, roleId);
-  const term = contains(query.search, dbProvider());
+  const term = contains(query.search);
   const where = { roles: { some: { roleId } }, ...(term ? { OR: [{ name: term }, { description: term }] } : {}) };
   const [total, rows] = await Promise.all([
     db().scope.count({ where }),
@@ -165,7 +165,7 @@ export async function removeRoleScope(actor: Actor, roleId: string, scopeId: str
 
 export async function listRoleApplications(roleId: string, page: Pagination, query: { search?: string } = {}) {
   await requireRole(db() as unknown as Tx, roleId);
-  const term = contains(query.search, dbProvider());
+  const term = contains(query.search);
   const where = { roles: { some: { roleId } }, ...(term ? { OR: [{ name: term }, { id: term }, { description: term }] } : {}) };
   const [total, rows] = await Promise.all([
     db().application.count({ where }),

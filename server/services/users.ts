@@ -1,7 +1,7 @@
 // Users: the tenant's end users, as Logto's `/api/users`. They are data, not cached configuration, so
 // changes run in `dataChange`; each emits its Logto-named event (`User.Created`, `User.Data.Updated`, ...)
 // with before/after. Passwords are hashed (Argon2i) and never leave this module: responses say `hasPassword`.
-import { db, dbProvider, type Tx } from '../db/index.ts';
+import { db, type Tx } from '../db/index.ts';
 import type { Page, Pagination } from '../schemas/common.ts';
 import type { RoleResponse } from '../schemas/roles.ts';
 import type { UserCreate, UserListQuery, UserPatch, UserProfile, UserResponse } from '../schemas/users.ts';
@@ -301,7 +301,7 @@ async function revokeUserTokens(tx: Tx, userId: string): Promise<void> {
 /** The user's roles (Logto lists only `User` roles here), with Logto's `search` over name and description. */
 export async function listUserRoles(id: string, page: Pagination, query: { search?: string } = {}): Promise<Page<RoleResponse>> {
   await requireUser(db(), id);
-  const term = contains(searchTerm(query.search), dbProvider());
+  const term = contains(searchTerm(query.search));
   const where = { type: 'User', users: { some: { userId: id } }, ...(term ? { OR: [{ name: term }, { description: term }] } : {}) };
   const [total, rows] = await Promise.all([
     db().role.count({ where }),

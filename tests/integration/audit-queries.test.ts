@@ -1,6 +1,7 @@
 // The audit queries that are raw SQL (JSON fields and time buckets differ between SQLite and PostgreSQL),
 // run in this process against a fresh database of the provider under test: the histogram (hour and
-// local-day buckets, filters, a hook's attempts), a hook's 24 h stats and recent logs, retention.
+// local-day buckets, filters, a hook's attempts), a hook's 24 h stats and recent logs, the dashboard's
+// token requests, retention.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ let dir: string;
 let drop: () => Promise<void>;
 let logs: typeof import('../../server/services/logs.ts');
 let retention: typeof import('../../server/services/audit/retention.ts');
+let dashboard: typeof import('../../server/services/dashboard.ts');
 let disconnect: () => Promise<void>;
 
 const row = (id: string, key: string, result: 'Success' | 'Error', createdAt: number, extra: Record<string, unknown> = {}): LogRow => ({
@@ -33,6 +35,7 @@ beforeAll(async () => {
   await (await import('../../server/db/migrate.ts')).migrateDeploy(database.url);
   logs = await import('../../server/services/logs.ts');
   retention = await import('../../server/services/audit/retention.ts');
+  dashboard = await import('../../server/services/dashboard.ts');
   disconnect = (await import('../../server/db/index.ts')).disconnect;
   await insertLogs(database.url, [
     // Hook h1: two successes and an error in the last 24 h, one success two days ago.
@@ -46,6 +49,9 @@ beforeAll(async () => {
     row('x1', 'Hook.Tested', 'Error', thisHour - HOUR + 2, { hookId: 'h1' }),
     row('x2', 'ExchangeTokenBy.ClientCredentials', 'Success', thisHour - 2 * HOUR + 3, { applicationId: 'app-1' }),
     row('x3', 'ExchangeTokenBy.ClientCredentials', 'Error', thisHour - 2 * HOUR + 4, { applicationId: 'app-1' }),
+    row('x4', 'ExchangeTokenBy.AuthorizationCode', 'Success', thisHour - 5 * HOUR + 5),
+    // Shares the token keys' prefix but not their dot: not a token request.
+    row('x5', 'ExchangeTokenByX', 'Success', thisHour - 5 * HOUR + 6),
     row('old', 'Role.Created', 'Success', now - 40 * DAY),
   ]);
 });
@@ -101,6 +107,22 @@ describe(`audit queries (${process.env.SIGIL_TEST_POSTGRES_URL ? 'postgresql' : 
     expect(page2.items.map((l) => l.id)).toEqual(['t1']);
     const created = await logs.recentHookLogs('h1', { logKey: 'TriggerHook.Role.Created' }, { page: 1, page_size: 20 });
     expect(created.items.map((l) => l.id)).toEqual(['t2', 't1']);
+  });
+
+  it("counts the dashboard's token requests by hour and by the operator's local day", async () => {
+    const hours = await dashboard.tokenRequestStats('24h', 0, now);
+    expect(hours).toHaveLength(24);
+    expect(hours[23]!.start).toBe(thisHour);
+    expect(hours.filter((b) => b.success + b.error > 0)).toEqual([
+      { start: thisHour - 5 * HOUR, success: 1, error: 0 },
+      { start: thisHour - 2 * HOUR, success: 1, error: 1 },
+    ]);
+    const offset = 9 * HOUR; // UTC+9
+    const days = await dashboard.tokenRequestStats('7d', 9 * 60, now);
+    expect(days).toHaveLength(7);
+    for (const d of days) expect((d.start + offset) % DAY).toBe(0);
+    expect(days.reduce((n, d) => n + d.success + d.error, 0)).toBe(3);
+    expect(days.reduce((n, d) => n + d.error, 0)).toBe(1);
   });
 
   it('lists with a key prefix and prunes past retention', async () => {

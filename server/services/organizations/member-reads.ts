@@ -1,6 +1,6 @@
 // Reads of memberships: an organization's users and applications with their organization roles, a
 // member's roles and scopes there, and the organizations of a user or an application.
-import { db, dbProvider, type Tx } from '../../db/index.ts';
+import { db, type Tx } from '../../db/index.ts';
 import type { Pagination } from '../../schemas/common.ts';
 import type { OptionalPagination } from '../../schemas/organizations.ts';
 import { toApplicationResponse } from '../applications.ts';
@@ -22,7 +22,7 @@ const trimQ = (q?: string) => q?.replace(/^%+|%+$/g, '');
 
 export async function listOrganizationUsers(organizationId: string, query: { q?: string; organizationRoleId?: string }, page: Pagination) {
   await requireOrganization(read(), organizationId);
-  const t = contains(trimQ(query.q), dbProvider());
+  const t = contains(trimQ(query.q));
   const where = {
     organizationId,
     ...(query.organizationRoleId ? { roles: { some: { roleId: query.organizationRoleId } } } : {}),
@@ -42,7 +42,7 @@ export async function listOrganizationUsers(organizationId: string, query: { q?:
 
 export async function listOrganizationApplications(organizationId: string, query: { q?: string }, page: Pagination) {
   await requireOrganization(read(), organizationId);
-  const t = contains(trimQ(query.q), dbProvider());
+  const t = contains(trimQ(query.q));
   const where = { organizationId, ...(t ? { application: { OR: [{ id: t }, { name: t }, { description: t }] } } : {}) };
   const [total, rows] = await Promise.all([
     db().organizationApplication.count({ where }),

@@ -1,7 +1,7 @@
 // Organizations: create, list (Logto's `q` search and `showFeatured`), read, update and delete. Deleting
 // one removes its memberships, member roles, invitations and JIT settings in the same transaction (cascades),
 // so no token can be issued for it afterwards.
-import { db, dbProvider, type Tx } from '../../db/index.ts';
+import { db, type Tx } from '../../db/index.ts';
 import type { OrganizationCreate, OrganizationPatch, OrganizationResponse } from '../../schemas/organizations.ts';
 import type { Pagination } from '../../schemas/common.ts';
 import type { Actor } from '../actor.ts';
@@ -48,7 +48,7 @@ export async function createOrganization(actor: Actor, input: OrganizationCreate
 }
 
 export async function listOrganizations(query: { q?: string; showFeatured?: string }, page: Pagination) {
-  const term = contains(query.q?.replace(/^%+|%+$/g, ''), dbProvider());
+  const term = contains(query.q?.replace(/^%+|%+$/g, ''));
   const where = term ? { OR: [{ id: term }, { name: term }] } : {};
   const [total, rows] = await Promise.all([
     db().organization.count({ where }),

@@ -1,6 +1,6 @@
 // The scope sets of an organization role: organization scopes (`/scopes`) and API resource scopes
 // (`/resource-scopes`), each with Logto's relation routes: list, add (existing links kept), replace, remove.
-import { db, dbProvider, type Tx } from '../../db/index.ts';
+import { db, type Tx } from '../../db/index.ts';
 import type { OptionalPagination } from '../../schemas/organizations.ts';
 import type { Actor } from '../actor.ts';
 import { emitDataEvent } from '../events/index.ts';
@@ -13,7 +13,7 @@ import { toOrganizationScopeResponse } from './scopes.ts';
 
 export type ScopeKind = 'organization' | 'resource';
 
-const term = (q?: string) => contains(q?.replace(/^%+|%+$/g, ''), dbProvider());
+const term = (q?: string) => contains(q?.replace(/^%+|%+$/g, ''));
 
 export async function listRoleScopes(kind: ScopeKind, roleId: string, query: { q?: string }, page: OptionalPagination) {
   await requireOrganizationRole(db() as unknown as Tx, roleId);

@@ -1,7 +1,7 @@
 // Organization roles: the roles of the organization template, carrying organization scopes and API
 // resource scopes. Resource scopes of the Management API are refused: an organization role reaches users
 // and apps through memberships, outside the privilege rule's view of who holds Management API scopes.
-import { db, dbProvider, type Tx } from '../../db/index.ts';
+import { db, type Tx } from '../../db/index.ts';
 import type { Pagination } from '../../schemas/common.ts';
 import type { OrganizationRoleCreate, OrganizationRolePatch, OrganizationRoleResponse } from '../../schemas/organizations.ts';
 import type { Actor } from '../actor.ts';
@@ -71,7 +71,7 @@ export async function createOrganizationRole(actor: Actor, input: OrganizationRo
 
 /** Logto's role list: each role with its organization scopes and resource scopes (with their resource). */
 export async function listOrganizationRoles(query: { q?: string }, page: Pagination) {
-  const term = contains(query.q?.replace(/^%+|%+$/g, ''), dbProvider());
+  const term = contains(query.q?.replace(/^%+|%+$/g, ''));
   const where = term ? { OR: [{ id: term }, { name: term }, { description: term }] } : {};
   const [total, rows] = await Promise.all([
     db().organizationRole.count({ where }),

@@ -1,5 +1,5 @@
 // Organization scopes: the permissions of the organization template, unique by name.
-import { db, dbProvider, type Tx } from '../../db/index.ts';
+import { db, type Tx } from '../../db/index.ts';
 import type { OptionalPagination, OrganizationScopeCreate, OrganizationScopePatch, OrganizationScopeResponse } from '../../schemas/organizations.ts';
 import type { Actor } from '../actor.ts';
 import { randomId } from '../crypto.ts';
@@ -30,7 +30,7 @@ export async function createOrganizationScope(actor: Actor, input: OrganizationS
 }
 
 export async function listOrganizationScopes(query: { q?: string }, page: OptionalPagination) {
-  const term = contains(query.q?.replace(/^%+|%+$/g, ''), dbProvider());
+  const term = contains(query.q?.replace(/^%+|%+$/g, ''));
   const where = term ? { OR: [{ name: term }, { description: term }] } : {};
   const [total, rows] = await Promise.all([
     db().organizationScope.count({ where }),

@@ -2,9 +2,9 @@
 // transaction, with their data event and the cache stamp (so every instance sees a write within
 // SIGIL_CACHE_TTL_MS; promotion of a staged key needs no write at all).
 import type { SigningKeyResponse, SigningKeyRotate } from '../../schemas/signing-keys.ts';
-import { dbProvider, type Tx } from '../../db/index.ts';
+import { serializeWrites } from '../../db/dialect/index.ts';
+import type { Tx } from '../../db/index.ts';
 import type { Actor } from '../actor.ts';
-import { changed } from '../cache.ts';
 import { emitDataEvent } from '../events/index.ts';
 import { configChange } from '../transaction.ts';
 import { DEFAULT_SIGNING_ALGORITHM, generateSigningKey, logtoKeyType, normalizeAlgorithm, type SigningAlgorithm } from './algorithms.ts';
@@ -36,15 +36,9 @@ export async function listSigningKeys(now = new Date()): Promise<SigningKeyRespo
   return (await resolvedKeySet(now)).map(toSigningKeyResponse);
 }
 
-/**
- * Serialise writers of the key set. PostgreSQL: a transaction-scoped advisory lock. SQLite: writing the
- * cache stamp first takes the database's write lock before anything is read (a deferred transaction that
- * read first could not upgrade while another writer holds it).
- */
+/** Serialise writers of the key set, before anything is read (see `serializeWrites`). */
 async function lockKeySet(tx: Tx): Promise<Described[]> {
-  if (dbProvider() === 'postgresql') {
-    await tx.$queryRawUnsafe(`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${SIGNING_KEY_LOCK})) AS l`);
-  } else await changed(tx);
+  await serializeWrites(tx, SIGNING_KEY_LOCK);
   return (await tx.signingKey.findMany({ orderBy: { effectiveAt: 'asc' } })).map(toDescribed);
 }
 

@@ -1,13 +1,12 @@
 // One page of users matching Logto's `search`, as an exact case-insensitive substring.
-// Why raw SQL: Prisma's `contains` becomes LIKE without escaping, so `_` and `%` in a search act as
-// wildcards (`john_doe` would find `john.doe`), and SQLite's LIKE offers Prisma no ESCAPE clause. A plain
-// substring function (`instr` / `strpos`) has no wildcards at all. Only the ids of one page come from here;
-// the rows are then read through Prisma as everywhere else.
-import { db, dbProvider } from '../../db/index.ts';
+// Why raw SQL: a LIKE "contains" needs its `_` and `%` escaped, or `john_doe` would find `john.doe`; a
+// plain substring function (db/dialect `includesText`) has no wildcards at all. Only the ids of one page
+// come from here; the rows are then read through Prisma as everywhere else.
+import { escapeLike, includesText, likeMatch, posixMatch, similarToMatch } from '../../db/dialect/index.ts';
+import { db } from '../../db/index.ts';
 import { Prisma } from '../../db/generated/sqlite/client.ts';
 import type { Pagination } from '../../schemas/common.ts';
 import { DomainError } from '../errors.ts';
-import { escapeLike } from '../pages.ts';
 import type { SearchMatch, UserSearch } from './search-syntax.ts';
 
 export type UserFilter = {
@@ -38,11 +37,10 @@ function where(filter: UserFilter): Prisma.Sql {
   const parts: Prisma.Sql[] = [];
   const term = searchTerm(filter.search);
   if (term) {
-    const position = dbProvider() === 'postgresql' ? 'strpos' : 'instr';
     // Phones are stored as digits: `+8613...` finds them too.
     const phone = term.replace(/^\+/, '');
     const columns = SEARCHED.map((c) =>
-      Prisma.sql`${Prisma.raw(position)}(lower(coalesce(u.${Prisma.raw(`"${c}"`)}, '')), lower(${c === 'primaryPhone' ? phone : term})) > 0`);
+      includesText(Prisma.sql`lower(coalesce(u.${Prisma.raw(`"${c}"`)}, ''))`, Prisma.sql`lower(${c === 'primaryPhone' ? phone : term})`));
     parts.push(Prisma.sql`(${Prisma.join(columns, ' OR ')})`);
   }
   if (filter.advanced) parts.push(advancedCondition(filter.advanced));
@@ -59,7 +57,6 @@ const column = (field: string) => Prisma.raw(`u."${field}"`);
 /** One column against one match, with the operator Logto uses; values are always bound parameters. */
 function matchColumn(field: string, { mode, values, substring }: SearchMatch, cs: boolean): Prisma.Sql {
   const col = column(field);
-  const pg = dbProvider() === 'postgresql';
   // Phones are stored as digits: a substring search for `+8613...` finds them too.
   const first = substring ? `%${escapeLike(field === 'primaryPhone' ? values[0]!.replace(/^\+/, '') : values[0]!)}%` : values[0]!;
   switch (mode) {
@@ -68,13 +65,11 @@ function matchColumn(field: string, { mode, values, substring }: SearchMatch, cs
       return cs ? Prisma.sql`${col} IN (${list})` : Prisma.sql`lower(${col}) IN (${list})`;
     }
     case 'like':
-      if (pg) return cs ? Prisma.sql`${col} LIKE ${first}` : Prisma.sql`${col} ILIKE ${first}`;
-      return Prisma.sql`sigil_like(${col}, ${first}, ${cs ? 1 : 0})`;
+      return likeMatch(col, first, cs);
     case 'similar_to':
-      return pg ? Prisma.sql`${col} SIMILAR TO ${first}` : Prisma.sql`sigil_similar(${col}, ${first})`;
+      return similarToMatch(col, first);
     case 'posix':
-      if (pg) return cs ? Prisma.sql`${col} ~ ${first}` : Prisma.sql`${col} ~* ${first}`;
-      return Prisma.sql`sigil_regexp(${col}, ${first}, ${cs ? 1 : 0})`;
+      return posixMatch(col, first, cs);
   }
 }
 
@@ -97,7 +92,7 @@ export async function findUserPage(filter: UserFilter, page: Pagination): Promis
     ]);
     return { total: Number(count?.n ?? 0), ids: rows.map((r) => r.id) };
   } catch (error) {
-    // A pattern JavaScript accepts can still be one PostgreSQL's regex or SIMILAR TO engine refuses.
+    // A pattern JavaScript accepts can still be one the database's pattern engine refuses.
     if (filter.advanced?.matches.some((m) => m.mode === 'posix' || m.mode === 'similar_to')) {
       throw new DomainError('invalid_input', 'request.invalid_input', 'A search pattern is not valid for the database.', 'search');
     }
