@@ -1,4 +1,4 @@
-// Bulk inserts for the hot write paths (audit records, opaque tokens) without Prisma's per-row query
+// Bulk inserts for the hot write paths (audit records, opaque and refresh tokens) without Prisma's per-row query
 // building, which measured ~200 µs of CPU per row through createMany. SQLite: a raw connection with prepared
 // statements (sqlite-inline-writer.ts; a worker thread was tried and cost more: ~40 µs of cross-thread
 // wake-up per batch). PostgreSQL: one multi-row raw INSERT. Elsewhere (Next-only processes on SQLite):
@@ -10,7 +10,7 @@ import { openInlineWriter, type SqliteInlineWriter } from './sqlite-inline-write
 
 export type Row = Record<string, string | number | boolean | Date | null | object>;
 
-function sqliteValue(v: Row[string]): string | number | null {
+export function sqliteValue(v: Row[string]): string | number | null {
   if (v === null) return null;
   if (v instanceof Date) return v.getTime(); // the adapter stores DateTime as unix milliseconds
   if (typeof v === 'boolean') return v ? 1 : 0;
@@ -26,7 +26,14 @@ export function enableSqliteInlineWriter(): void {
   inlineWriter = openInlineWriter(sqlitePath(env().databaseUrl));
 }
 
-export async function bulkInsert(table: 'AuditLog' | 'OpaqueToken', rows: Row[]): Promise<void> {
+/** The raw SQLite connection when enabled (the self-hosted server on SQLite), for db/sqlite-hot.ts. */
+export function sqliteInlineConnection(): SqliteInlineWriter | undefined {
+  return inlineWriter;
+}
+
+const MODELS = { AuditLog: 'auditLog', OpaqueToken: 'opaqueToken', RefreshToken: 'refreshToken' } as const;
+
+export async function bulkInsert(table: keyof typeof MODELS, rows: Row[]): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
   const inline = inlineWriter;
@@ -49,6 +56,6 @@ export async function bulkInsert(table: 'AuditLog' | 'OpaqueToken', rows: Row[])
     await db().$executeRawUnsafe(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`, ...params);
     return;
   }
-  const model = table === 'AuditLog' ? db().auditLog : db().opaqueToken;
+  const model = db()[MODELS[table]];
   await (model.createMany as unknown as (args: { data: Row[] }) => Promise<unknown>)({ data: rows });
 }

@@ -7,8 +7,11 @@
 // successor instead: Logto's SDKs refresh several resources at once with one token (logto-io/js#503,
 // #527). The successor's value is a keyed digest of its predecessor's, so it can be handed out again
 // without storing it: only someone holding the predecessor can compute it, and only this server's key.
+import { bulkInsert, type Row } from '../../db/bulk-insert.ts';
 import { db } from '../../db/index.ts';
+import { dateOf, hotSqlite, jsonOf, optionalDateOf } from '../../db/sqlite-hot.ts';
 import { randomId, randomToken } from '../crypto.ts';
+import { GroupCommit } from '../group-commit.ts';
 import { secretHash } from '../instance-key.ts';
 import { keyedDigest } from './keys.ts';
 import { revokeGrant } from './grants.ts';
@@ -50,25 +53,50 @@ function rowData(input: RefreshTokenInput, id: string, tokenHash: string) {
   return { id, tokenHash, ...input, scopes: input.scopes.join(' ') };
 }
 
+// One writer per process (module state): refresh tokens issued by concurrent code exchanges are
+// group-committed like audit records (each caller resolves once its row is durable).
+let writer: GroupCommit<Row> | undefined;
+const newRows = () => (writer ??= new GroupCommit<Row>((rows) => bulkInsert('RefreshToken', rows)));
+
 export async function issueRefreshToken(input: RefreshTokenInput): Promise<{ id: string; value: string }> {
   const value = randomToken();
   const id = randomId();
-  await db().refreshToken.create({ data: rowData(input, id, await secretHash(value)) });
+  const { expiresAt, authTime, ...rest } = rowData(input, id, await secretHash(value));
+  // Every column, in one order for every row of a batch (bulkInsert names columns after the first row).
+  await newRows().add({ ...rest, authTime, expiresAt, consumedAt: null, successorId: null, revokedAt: null, createdAt: new Date() });
   return { id, value };
+}
+
+const FIND_SQL = `SELECT t.*, g."revokedAt" AS "grantRevokedAt", g."expiresAt" AS "grantExpiresAt"
+  FROM "RefreshToken" t JOIN "Grant" g ON g."id" = t."grantId" WHERE t."tokenHash" = ?`;
+
+const listOf = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
+
+function fromSqlite(r: Record<string, unknown>): StoredRefreshToken {
+  return {
+    id: String(r.id), grantId: String(r.grantId), familyId: String(r.familyId), applicationId: String(r.applicationId), userId: String(r.userId),
+    scopes: String(r.scopes).split(' ').filter(Boolean),
+    resources: listOf(jsonOf(r.resources)),
+    authTime: dateOf(r.authTime), expiresAt: dateOf(r.expiresAt), createdAt: dateOf(r.createdAt),
+    consumedAt: optionalDateOf(r.consumedAt), successorId: r.successorId === null ? null : String(r.successorId), revokedAt: optionalDateOf(r.revokedAt),
+    grant: { revokedAt: optionalDateOf(r.grantRevokedAt), expiresAt: dateOf(r.grantExpiresAt) },
+  };
 }
 
 export async function findRefreshToken(value: string): Promise<StoredRefreshToken | null> {
   if (!/^[\w-]{20,128}$/.test(value)) return null;
+  const tokenHash = await secretHash(value);
+  const hot = hotSqlite();
+  if (hot) {
+    const row = hot.get<Record<string, unknown>>(FIND_SQL, [tokenHash]);
+    return row ? fromSqlite(row) : null;
+  }
   const row = await db().refreshToken.findUnique({
-    where: { tokenHash: await secretHash(value) },
+    where: { tokenHash },
     include: { grant: { select: { revokedAt: true, expiresAt: true } } },
   });
   if (!row) return null;
-  return {
-    ...row,
-    scopes: row.scopes.split(' ').filter(Boolean),
-    resources: Array.isArray(row.resources) ? (row.resources as string[]) : [],
-  };
+  return { ...row, scopes: row.scopes.split(' ').filter(Boolean), resources: listOf(row.resources) };
 }
 
 const successorValue = (presented: string) => keyedDigest('refresh-successor', presented);
