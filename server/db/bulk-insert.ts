@@ -1,4 +1,4 @@
-// Bulk inserts for the hot write paths (audit records, opaque and refresh tokens) without Prisma's per-row query
+// Bulk inserts for the hot write paths (audit records, opaque tokens) without Prisma's per-row query
 // building, which measured ~200 µs of CPU per row through createMany. SQLite: a raw connection with prepared
 // statements (sqlite-inline-writer.ts; a worker thread was tried and cost more: ~40 µs of cross-thread
 // wake-up per batch). PostgreSQL: one multi-row raw INSERT. Elsewhere (Next-only processes on SQLite):
@@ -31,9 +31,7 @@ export function sqliteInlineConnection(): SqliteInlineWriter | undefined {
   return inlineWriter;
 }
 
-const MODELS = { AuditLog: 'auditLog', OpaqueToken: 'opaqueToken', RefreshToken: 'refreshToken' } as const;
-
-export async function bulkInsert(table: keyof typeof MODELS, rows: Row[]): Promise<void> {
+export async function bulkInsert(table: 'AuditLog' | 'OpaqueToken', rows: Row[]): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
   const inline = inlineWriter;
@@ -56,6 +54,6 @@ export async function bulkInsert(table: keyof typeof MODELS, rows: Row[]): Promi
     await db().$executeRawUnsafe(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`, ...params);
     return;
   }
-  const model = db()[MODELS[table]];
+  const model = table === 'AuditLog' ? db().auditLog : db().opaqueToken;
   await (model.createMany as unknown as (args: { data: Row[] }) => Promise<unknown>)({ data: rows });
 }

@@ -7,7 +7,7 @@
 import { sqliteInlineConnection, sqliteValue, type Row } from './bulk-insert.ts';
 import type { SqliteInlineWriter, SqliteValue } from './sqlite-inline-writer.ts';
 
-export type HotSqlite = Pick<SqliteInlineWriter, 'get' | 'all' | 'run'>;
+export type HotSqlite = Pick<SqliteInlineWriter, 'get' | 'all' | 'runIfOne'>;
 
 /** The raw connection when this process has one (self-hosted on SQLite); otherwise callers use Prisma. */
 export function hotSqlite(): HotSqlite | undefined {
@@ -31,3 +31,12 @@ export const optionalDateOf = (v: unknown): Date | null => (v === null || v === 
 export const jsonOf = (v: unknown): unknown => (v === null || v === undefined ? null : typeof v === 'string' ? JSON.parse(v) : v);
 
 export const boolOf = (v: unknown): boolean => v === 1 || v === true || v === 1n || v === '1' || v === 'true';
+
+/** An INSERT of one row whose keys are column names, values stored as Prisma stores them. */
+export function insertStatement(table: string, row: Row): { sql: string; params: SqliteValue[] } {
+  const columns = Object.keys(row);
+  return {
+    sql: `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    params: columns.map((c) => param(row[c] ?? null)),
+  };
+}

@@ -11,13 +11,17 @@ import Database from 'better-sqlite3';
 
 type Statement = ReturnType<Database.Database['prepare']>;
 export type SqliteValue = string | number | null;
+type WriteStep = { sql: string; params: SqliteValue[] };
 export type SqliteInlineWriter = {
   insert(table: string, columns: string[], rows: Array<Array<SqliteValue>>): Promise<void>;
   /** One row of a read (the statement prepared once per SQL text). In WAL mode a read never waits for a lock. */
   get<T>(sql: string, params: SqliteValue[]): T | undefined;
   all<T>(sql: string, params: SqliteValue[]): T[];
-  /** One write statement in its own transaction, retried like a batch on SQLITE_BUSY; resolves with the rows changed. */
-  run(sql: string, params: SqliteValue[]): Promise<number>;
+  /**
+   * `first`, then, only when it changed exactly one row, `then`: one transaction, retried like a batch on SQLITE_BUSY.
+   * Resolves false, with nothing written, when `first` changed no row.
+   */
+  runIfOne(first: WriteStep, then: WriteStep[]): Promise<boolean>;
   close(): void;
 };
 
@@ -84,9 +88,13 @@ export function openInlineWriter(path: string): SqliteInlineWriter {
     },
     get: <T>(sql: string, params: SqliteValue[]) => prepare(sql).get(params) as T | undefined,
     all: <T>(sql: string, params: SqliteValue[]) => prepare(sql).all(params) as T[],
-    run(sql, params) {
-      const stmt = prepare(sql);
-      return retried(() => stmt.run(params).changes);
+    runIfOne(first, then) {
+      const steps = db.transaction(() => {
+        if (prepare(first.sql).run(first.params).changes !== 1) return false;
+        for (const step of then) prepare(step.sql).run(step.params);
+        return true;
+      });
+      return retried(() => steps());
     },
     close: () => {
       checkpointer.postMessage('stop');

@@ -1,13 +1,13 @@
 // grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.5, OIDC Core §3.1.3). Steps: find the code
 // (refused: unknown, another client's, expired, replayed — a replay also revokes what the code issued) ->
 // redirect_uri equal to the authorization request's -> PKCE S256 -> the grant and the user still live ->
-// plan the tokens -> the refresh token, when the authorization carried offline_access with prompt=consent
-// -> consume the code (one conditional update that also records the access token about to be issued, for
-// a replay to revoke) -> sign and answer.
+// plan the tokens -> consume the code in one transaction that records the access token about to be issued
+// (for a replay to revoke) and stores the refresh token, when the authorization carried offline_access with
+// prompt=consent -> sign and answer.
 import { createHash } from 'node:crypto';
 import { loadImpersonatedUser } from '../../services/impersonation.ts';
 import { consumeCode, findCode, revokeIssuedByCode } from '../../services/sign-in/authorization-codes.ts';
-import { issueRefreshToken } from '../../services/sign-in/refresh-tokens.ts';
+import { newRefreshToken } from '../../services/sign-in/refresh-tokens.ts';
 import { refreshTokenExpiry } from './refresh-policy.ts';
 import { InvalidGrant, InvalidRequest } from '../errors.ts';
 import { constantTimeEqual } from '../../services/crypto.ts';
@@ -57,16 +57,14 @@ export const authorizationCode: Grant = {
       user, links, scopes: code.scopes, resources: code.resources, authTime: code.authTime, nonce: code.nonce, gty: 'authorization_code',
       organizationId: code.organizationId,
     });
-    // The refresh token exists before the code is spent: a replay that comes as soon as the code is consumed
-    // revokes the family with it. Nobody holds its value until this request answers.
     const refresh = code.offlineAccess
-      ? await issueRefreshToken({
+      ? await newRefreshToken({
           ...links, applicationId: client.id, userId: user.id, scopes: code.scopes, resources: code.resources, authTime: code.authTime,
           expiresAt: refreshTokenExpiry(client, code.grant.expiresAt),
         })
       : undefined;
     const { jti, format, exp } = plan.accessToken;
-    if (!(await consumeCode(code.id, { accessToken: { jti, format, exp } }))) {
+    if (!(await consumeCode(code.id, { accessToken: { jti, format, exp } }, refresh?.row))) {
       await revokeIssuedByCode(code.id);
       throw new InvalidGrant('authorization code has already been used; the tokens it issued are revoked');
     }

@@ -3,7 +3,8 @@
 // revokes what its first exchange issued (RFC 6749 §4.1.2: "SHOULD revoke ... all tokens previously
 // issued based on that authorization code"): the refresh-token family it started and its access token.
 import { db, type Tx } from '../../db/index.ts';
-import { boolOf, dateOf, hotSqlite, jsonOf, optionalDateOf, param } from '../../db/sqlite-hot.ts';
+import { boolOf, dateOf, hotSqlite, insertStatement, jsonOf, optionalDateOf, param } from '../../db/sqlite-hot.ts';
+import type { RefreshTokenRow } from './refresh-tokens.ts';
 import { randomId, randomToken } from '../crypto.ts';
 import { secretHash } from '../instance-key.ts';
 import { revocation } from '../transaction.ts';
@@ -88,20 +89,26 @@ export async function findCode(value: string): Promise<StoredCode | null> {
 }
 
 /**
- * Single use: true for exactly one caller, and only while the code is unexpired. What the exchange is about
- * to issue is recorded in the same conditional update, so a replay finds it from the moment the code is spent.
+ * Single use: true for exactly one caller, and only while the code is unexpired. In the same transaction: what
+ * the exchange is about to issue (for a replay to revoke) and its refresh token, which so exists exactly when
+ * this exchange spent the code, and is there for a replay that comes right after to revoke.
  */
-export async function consumeCode(id: string, issued: IssuedByCode, now = new Date()): Promise<boolean> {
+export async function consumeCode(id: string, issued: IssuedByCode, refreshToken?: RefreshTokenRow, now = new Date()): Promise<boolean> {
   const hot = hotSqlite();
   if (hot) {
-    const changed = await hot.run(
-      'UPDATE "AuthorizationCode" SET "consumedAt" = ?, "issued" = ? WHERE "id" = ? AND "consumedAt" IS NULL AND "expiresAt" > ?',
-      [param(now), param(issued), id, param(now)],
+    return hot.runIfOne(
+      { sql: 'UPDATE "AuthorizationCode" SET "consumedAt" = ?, "issued" = ? WHERE "id" = ? AND "consumedAt" IS NULL AND "expiresAt" > ?', params: [param(now), param(issued), id, param(now)] },
+      refreshToken ? [insertStatement('RefreshToken', refreshToken)] : [],
     );
-    return changed === 1;
   }
-  const { count } = await db().authorizationCode.updateMany({ where: { id, consumedAt: null, expiresAt: { gt: now } }, data: { consumedAt: now, issued } });
-  return count === 1;
+  const consume = (tx: Pick<Tx, 'authorizationCode'>) =>
+    tx.authorizationCode.updateMany({ where: { id, consumedAt: null, expiresAt: { gt: now } }, data: { consumedAt: now, issued } });
+  if (!refreshToken) return (await consume(db())).count === 1;
+  return db().$transaction(async (tx) => {
+    if ((await consume(tx)).count !== 1) return false;
+    await tx.refreshToken.create({ data: refreshToken });
+    return true;
+  });
 }
 
 /**

@@ -7,11 +7,9 @@
 // successor instead: Logto's SDKs refresh several resources at once with one token (logto-io/js#503,
 // #527). The successor's value is a keyed digest of its predecessor's, so it can be handed out again
 // without storing it: only someone holding the predecessor can compute it, and only this server's key.
-import { bulkInsert, type Row } from '../../db/bulk-insert.ts';
 import { db } from '../../db/index.ts';
 import { dateOf, hotSqlite, jsonOf, optionalDateOf } from '../../db/sqlite-hot.ts';
 import { randomId, randomToken } from '../crypto.ts';
-import { GroupCommit } from '../group-commit.ts';
 import { secretHash } from '../instance-key.ts';
 import { keyedDigest } from './keys.ts';
 import { revokeGrant } from './grants.ts';
@@ -53,19 +51,15 @@ function rowData(input: RefreshTokenInput, id: string, tokenHash: string) {
   return { id, tokenHash, ...input, scopes: input.scopes.join(' ') };
 }
 
-// One writer per process (module state): refresh tokens issued by concurrent code exchanges are
-// group-committed like audit records (each caller resolves once its row is durable).
-let writer: GroupCommit<Row> | undefined;
-const newRows = () => (writer ??= new GroupCommit<Row>((rows) => bulkInsert('RefreshToken', rows)));
-
-export async function issueRefreshToken(input: RefreshTokenInput): Promise<{ id: string; value: string }> {
+/** The row of a new refresh token and the value the client gets; the caller stores the row (consumeCode). */
+export async function newRefreshToken(input: RefreshTokenInput): Promise<{ id: string; value: string; row: RefreshTokenRow }> {
   const value = randomToken();
   const id = randomId();
-  const { expiresAt, authTime, ...rest } = rowData(input, id, await secretHash(value));
-  // Every column, in one order for every row of a batch (bulkInsert names columns after the first row).
-  await newRows().add({ ...rest, authTime, expiresAt, consumedAt: null, successorId: null, revokedAt: null, createdAt: new Date() });
-  return { id, value };
+  // createdAt is set here: SQLite's column default (CURRENT_TIMESTAMP) is text, not the milliseconds Prisma writes.
+  return { id, value, row: { ...rowData(input, id, await secretHash(value)), createdAt: new Date() } };
 }
+
+export type RefreshTokenRow = ReturnType<typeof rowData> & { createdAt: Date };
 
 const FIND_SQL = `SELECT t.*, g."revokedAt" AS "grantRevokedAt", g."expiresAt" AS "grantExpiresAt"
   FROM "RefreshToken" t JOIN "Grant" g ON g."id" = t."grantId" WHERE t."tokenHash" = ?`;
