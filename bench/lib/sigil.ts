@@ -102,12 +102,16 @@ export async function startSigil(root: string, profileDir?: string): Promise<Sig
   const count = reader.prepare('SELECT count(*) AS n FROM "AuditLog"');
   const countApp = reader.prepare('SELECT count(*) AS n FROM "AuditLog" WHERE "applicationId" = ?');
   const payloads = reader.prepare('SELECT "payload" FROM "AuditLog" WHERE "applicationId" = ? AND "createdAt" >= ? ORDER BY "createdAt", "id"');
+  const api = await managementApi(server.url);
+  // A new install signs with EC P-384 (ES384, Logto's default); the peer and the ceiling sign ES256, and a
+  // P-384 signature costs several times a P-256 one. Same algorithm on every side: an ES256 key, at once.
+  await api.call('POST', '/api/configs/oidc/private-keys/rotate', { signingKeyAlgorithm: 'EC-P256', rotationGracePeriod: 0 });
   return {
     ...server,
     root,
     dataDir,
     databaseUrl: `file:${dbFile}`,
-    api: await managementApi(server.url),
+    api,
     auditCount: (applicationId) => (applicationId ? (countApp.get(applicationId) as { n: number }) : (count.get() as { n: number })).n,
     auditPayloads: (applicationId, since) => (payloads.all(applicationId, since) as Array<{ payload: string }>).map((r) => JSON.parse(r.payload)),
     async stop() {

@@ -10,7 +10,7 @@ import { openInlineWriter, type SqliteInlineWriter } from './sqlite-inline-write
 
 export type Row = Record<string, string | number | boolean | Date | null | object>;
 
-function sqliteValue(v: Row[string]): string | number | null {
+export function sqliteValue(v: Row[string]): string | number | null {
   if (v === null) return null;
   if (v instanceof Date) return v.getTime(); // the adapter stores DateTime as unix milliseconds
   if (typeof v === 'boolean') return v ? 1 : 0;
@@ -24,6 +24,11 @@ let inlineWriter: SqliteInlineWriter | undefined;
 export function enableSqliteInlineWriter(): void {
   if (dbProvider() !== 'sqlite' || inlineWriter) return;
   inlineWriter = openInlineWriter(sqlitePath(env().databaseUrl));
+}
+
+/** The raw SQLite connection when enabled (the self-hosted server on SQLite), for db/sqlite-hot.ts. */
+export function sqliteInlineConnection(): SqliteInlineWriter | undefined {
+  return inlineWriter;
 }
 
 export async function bulkInsert(table: 'AuditLog' | 'OpaqueToken', rows: Row[]): Promise<void> {

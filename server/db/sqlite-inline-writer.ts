@@ -1,15 +1,27 @@
 // Bulk inserts on SQLite through a second, raw better-sqlite3 connection on the main thread: one prepared
-// statement per table and one short transaction per batch (~5-10 µs a row). It never waits for the write
-// lock: the connection has no busy timeout, and a batch that meets SQLITE_BUSY (another connection is inside
-// a write transaction, e.g. Prisma's interactive transaction awaiting on this same event loop) is retried
-// asynchronously, so it can neither block the loop nor deadlock with that transaction.
+// statement per table and one short transaction per batch (~5-10 µs a row). The token endpoint's per-request
+// reads and single-row writes use the same connection (db/sqlite-hot.ts): ~10-20 µs a statement where a
+// Prisma query costs ~200-500 µs of CPU. It never waits for the write lock: the connection has no busy
+// timeout, and a write that meets SQLITE_BUSY (another connection is inside a write transaction, e.g.
+// Prisma's interactive transaction awaiting on this same event loop) is retried asynchronously, so it can
+// neither block the loop nor deadlock with that transaction.
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
 type Statement = ReturnType<Database.Database['prepare']>;
+export type SqliteValue = string | number | null;
+type WriteStep = { sql: string; params: SqliteValue[] };
 export type SqliteInlineWriter = {
-  insert(table: string, columns: string[], rows: Array<Array<string | number | null>>): Promise<void>;
+  insert(table: string, columns: string[], rows: Array<Array<SqliteValue>>): Promise<void>;
+  /** One row of a read (the statement prepared once per SQL text). In WAL mode a read never waits for a lock. */
+  get<T>(sql: string, params: SqliteValue[]): T | undefined;
+  all<T>(sql: string, params: SqliteValue[]): T[];
+  /**
+   * `first`, then, only when it changed exactly one row, `then`: one transaction, retried like a batch on SQLITE_BUSY.
+   * Resolves false, with nothing written, when `first` changed no row.
+   */
+  runIfOne(first: WriteStep, then: WriteStep[]): Promise<boolean>;
   close(): void;
 };
 
@@ -40,27 +52,49 @@ export function openInlineWriter(path: string): SqliteInlineWriter {
     }
     return stmt;
   };
-  const batch = db.transaction((stmt: Statement, rows: Array<Array<string | number | null>>) => {
+  const batch = db.transaction((stmt: Statement, rows: Array<Array<SqliteValue>>) => {
     for (const row of rows) stmt.run(row);
   });
+  const prepared = new Map<string, Statement>();
+  const prepare = (sql: string) => {
+    let stmt = prepared.get(sql);
+    if (!stmt) {
+      stmt = db.prepare(sql);
+      prepared.set(sql, stmt);
+    }
+    return stmt;
+  };
+  /** Runs `write` now, or again every RETRY_MS while another connection holds the write lock. */
+  const retried = <T>(write: () => T) => {
+    const started = Date.now();
+    return new Promise<T>((resolve, reject) => {
+      const attempt = () => {
+        try {
+          resolve(write());
+        } catch (error) {
+          const code = (error as { code?: string }).code;
+          if ((code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT') && Date.now() - started < GIVE_UP_MS) setTimeout(attempt, RETRY_MS);
+          else reject(error);
+        }
+      };
+      attempt();
+    });
+  };
 
   return {
     insert(table, columns, rows) {
       const stmt = statement(table, columns);
-      const started = Date.now();
-      return new Promise<void>((resolve, reject) => {
-        const attempt = () => {
-          try {
-            batch(stmt, rows);
-            resolve();
-          } catch (error) {
-            const code = (error as { code?: string }).code;
-            if ((code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT') && Date.now() - started < GIVE_UP_MS) setTimeout(attempt, RETRY_MS);
-            else reject(error);
-          }
-        };
-        attempt();
+      return retried(() => batch(stmt, rows));
+    },
+    get: <T>(sql: string, params: SqliteValue[]) => prepare(sql).get(params) as T | undefined,
+    all: <T>(sql: string, params: SqliteValue[]) => prepare(sql).all(params) as T[],
+    runIfOne(first, then) {
+      const steps = db.transaction(() => {
+        if (prepare(first.sql).run(first.params).changes !== 1) return false;
+        for (const step of then) prepare(step.sql).run(step.params);
+        return true;
       });
+      return retried(() => steps());
     },
     close: () => {
       checkpointer.postMessage('stop');

@@ -1,6 +1,7 @@
 // Impersonation: who may exchange subject tokens, what the impersonated user is granted, and the one
 // transaction that consumes a subject token together with its `User.Impersonated` event.
 import { db } from '../db/index.ts';
+import { hotSqlite } from '../db/sqlite-hot.ts';
 import type { ImpersonationCreate } from '../schemas/subject-tokens.ts';
 import type { UserResponse } from '../schemas/users.ts';
 import type { Actor } from './actor.ts';
@@ -9,7 +10,8 @@ import { userOrganizationsContext } from './organizations/subject-organizations.
 import { emitDataEvent } from './events/index.ts';
 import { consumeSubjectToken, issueSubjectToken, type IssuedSubjectToken } from './subject-tokens.ts';
 import { dataChange } from './transaction.ts';
-import { toUserResponse } from './users/response.ts';
+import { toUserResponse, userRowFromSqlite } from './users/response.ts';
+import { userRoleGrants, type UserRoleGrant } from './users/role-grants.ts';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -23,38 +25,27 @@ export function mayExchangeTokens(app: { customClientMetadata: unknown; isThirdP
   return metadata?.allowTokenExchange === true && !app.isThirdParty;
 }
 
-/** A User role with its scopes, each naming its API resource (Logto's `context.user.roles` shape). */
-export type UserRoleGrant = {
-  id: string;
-  name: string;
-  description: string;
-  scopes: Array<{ id: string; name: string; description: string | null; resourceId: string; resource: { id: string; name: string; indicator: string } }>;
-};
+export type { UserRoleGrant } from './users/role-grants.ts';
 
 /** The impersonated user: the API's user shape plus their User roles with scopes. */
 export type ImpersonatedUser = UserResponse & { roles: UserRoleGrant[] };
 
+/**
+ * The user with their User roles and scopes, as tokens see them now. Two reads (the user, the ids of the
+ * roles they hold; raw statements on the self-hosted server's SQLite, db/sqlite-hot.ts); what each role
+ * grants comes from the configuration cache (users/role-grants.ts).
+ */
 export async function loadImpersonatedUser(userId: string): Promise<ImpersonatedUser | null> {
-  const row = await db().user.findUnique({
-    where: { id: userId },
-    include: { roles: { include: { role: { include: { scopes: { include: { scope: { include: { resource: true } } } } } } } } },
-  });
+  const hot = hotSqlite();
+  if (hot) {
+    const row = hot.get<Record<string, unknown>>('SELECT * FROM "User" WHERE "id" = ?', [userId]);
+    if (!row) return null;
+    const roleIds = hot.all<{ roleId: string }>('SELECT "roleId" FROM "UserRole" WHERE "userId" = ?', [userId]).map((r) => r.roleId);
+    return { ...toUserResponse(userRowFromSqlite(row)), roles: await userRoleGrants(roleIds) };
+  }
+  const row = await db().user.findUnique({ where: { id: userId }, include: { roles: { select: { roleId: true } } } });
   if (!row) return null;
-  const roles: UserRoleGrant[] = row.roles
-    .filter(({ role }) => role.type === 'User')
-    .map(({ role }) => ({
-      id: role.id,
-      name: role.name,
-      description: role.description,
-      scopes: role.scopes.map(({ scope }) => ({
-        id: scope.id,
-        name: scope.name,
-        description: scope.description,
-        resourceId: scope.resourceId,
-        resource: { id: scope.resource.id, name: scope.resource.name, indicator: scope.resource.indicator },
-      })),
-    }));
-  return { ...toUserResponse(row), roles };
+  return { ...toUserResponse(row), roles: await userRoleGrants(row.roles.map((r) => r.roleId)) };
 }
 
 /** RBAC: the scope names the user's roles grant on one resource. */

@@ -3,7 +3,6 @@
 // - rotation: always for public clients (SPA, Native: a leaked token is then caught by reuse detection);
 //   for confidential clients once 70 % of the token's life has passed, unless rotateRefreshToken is false.
 import { isPublicClient, type OAuthClient } from '../../services/clients.ts';
-import { grantExpiresAt } from '../../services/sign-in/grants.ts';
 import { REFRESH_TOKEN_TTL_SECONDS, type StoredRefreshToken } from '../../services/sign-in/refresh-tokens.ts';
 
 function ttlSeconds(client: OAuthClient): number {
@@ -11,9 +10,9 @@ function ttlSeconds(client: OAuthClient): number {
   return typeof days === 'number' && Number.isInteger(days) && days >= 1 && days <= 90 ? days * 86_400 : REFRESH_TOKEN_TTL_SECONDS;
 }
 
-export async function refreshTokenExpiry(client: OAuthClient, grantId: string, now = Date.now()): Promise<Date> {
-  const grantEnd = (await grantExpiresAt(grantId))?.getTime() ?? now;
-  return new Date(Math.min(now + ttlSeconds(client) * 1000, grantEnd));
+/** A new refresh token's expiry: the client's lifetime from now, never past its grant's end. */
+export function refreshTokenExpiry(client: OAuthClient, grantEnd: Date, now = Date.now()): Date {
+  return new Date(Math.min(now + ttlSeconds(client) * 1000, grantEnd.getTime()));
 }
 
 export function shouldRotate(client: OAuthClient, token: StoredRefreshToken, now = Date.now()): boolean {

@@ -50,11 +50,11 @@ export const refreshToken: Grant = {
       user, links: { grantId: token.grantId, familyId: token.familyId }, scopes, resources: token.resources, authTime: token.authTime, gty: 'refresh_token',
     });
     if (!successor && shouldRotate(client, token, now.getTime())) {
-      const rotation = await rotateRefreshToken(token, presented, { expiresAt: await refreshTokenExpiry(client, token.grantId, now.getTime()) }, now);
+      const rotation = await rotateRefreshToken(token, presented, { expiresAt: refreshTokenExpiry(client, token.grant.expiresAt, now.getTime()) }, now);
       if (!rotation.ok) throw new InvalidGrant(REUSED);
       successor = rotation;
     }
     if (successor) facts.refreshTokenId = successor.id;
-    return (await issuePlanned(ctx, plan, successor?.value ?? presented)).body;
+    return issuePlanned(ctx, plan, successor?.value ?? presented);
   },
 };

@@ -10,7 +10,8 @@ import { findResource, type OAuthResource } from '../../services/clients.ts';
 import { userClaimsContext, userScopesOn, type ImpersonatedUser } from '../../services/impersonation.ts';
 import { isOidcScope } from '../../services/sign-in/user-claims.ts';
 import { issueIdToken } from '../../services/tokens/id-token.ts';
-import { draftToken, issueAccessToken, issueUserinfoToken, type TokenDraft, type TokenLinks } from '../../services/tokens/issue.ts';
+import { draftToken, issueAccessToken, issueUserinfoToken, USERINFO_TOKEN_TTL_SECONDS, type TokenDraft, type TokenLinks } from '../../services/tokens/issue.ts';
+import { timeOrderedId } from '../../services/crypto.ts';
 import { InsufficientScope, InvalidRequest, InvalidTarget } from '../errors.ts';
 import { customClaims } from './custom-claims.ts';
 import { organizationGrant, organizationIdOf } from './organization.ts';
@@ -34,10 +35,17 @@ export type Authorization = {
   organizationId?: string | null;
 };
 
+/** What a replayed code must revoke: the access token's id, kind and expiry. */
+export type AccessTokenRecord = { jti: string; format: 'jwt' | 'opaque'; exp: number };
+
 export type Plan = {
   authorization: Authorization;
+  /** Decided before anything is signed or stored, so a code exchange records it as it consumes the code. */
+  accessToken: AccessTokenRecord & { iat: number };
   resource?: { resource: OAuthResource; draft: TokenDraft; claims?: Record<string, unknown> };
 };
+
+const plannedFrom = (draft: TokenDraft, format: OAuthResource['tokenFormat']): Plan['accessToken'] => ({ jti: draft.jti, format, iat: draft.iat, exp: draft.exp });
 
 /** The one `resource` asked for at the token endpoint, which must be one the user authorized. */
 async function requestedResource(ctx: GrantContext, authorized: string[]): Promise<OAuthResource | undefined> {
@@ -85,49 +93,39 @@ export async function planUserTokens(ctx: GrantContext, authorization: Authoriza
   const resource = await requestedResource(ctx, authorization.resources);
   if (!resource) {
     ctx.facts.scope = scopes.filter(isOidcScope).join(' ');
-    return { authorization };
+    const iat = Math.floor(Date.now() / 1000);
+    return { authorization, accessToken: { jti: timeOrderedId(), format: 'opaque', iat, exp: iat + USERINFO_TOKEN_TTL_SECONDS } };
   }
   ctx.facts.resource = resource.indicator;
   const granted = userScopesOn(user, resource.indicator);
   const draft = draftToken({ clientId: ctx.client.id, subject: user.id, resource, scopes: scopes.filter((s) => granted.has(s)) });
   const claims = await userTokenClaims(ctx, authorization, draft);
-  return { authorization, resource: { resource: resource, draft, claims } };
+  return { authorization, accessToken: plannedFrom(draft, resource.tokenFormat), resource: { resource: resource, draft, claims } };
 }
 
-export type Issued = { body: TokenResponseBody; accessToken: { jti: string; format: 'jwt' | 'opaque'; exp: number } };
-
 /** Sign and store what was planned; `refreshToken` is added to the response as given. */
-export async function issuePlanned(ctx: GrantContext, plan: Plan, refreshToken?: string): Promise<Issued> {
+export async function issuePlanned(ctx: GrantContext, plan: Plan, refreshToken?: string): Promise<TokenResponseBody> {
   const { user, links, scopes, authTime, nonce } = plan.authorization;
-  let accessToken: string;
-  let expiresIn: number;
-  let scope: string;
-  let record: Issued['accessToken'];
+  let issued: { accessToken: string; expiresIn: number; scope: string };
   if (plan.resource) {
     const { resource, draft, claims } = plan.resource;
-    const issued = await issueAccessToken(draft, resource.tokenFormat, claims, links);
-    ({ accessToken, expiresIn, scope } = issued);
-    record = { jti: draft.jti, format: resource.tokenFormat, exp: draft.exp };
+    issued = await issueAccessToken(draft, resource.tokenFormat, claims, links);
   } else {
-    const issued = await issueUserinfoToken({ clientId: ctx.client.id, userId: user.id, scopes: scopes.filter(isOidcScope), links });
-    ({ accessToken, expiresIn, scope } = issued);
-    record = { jti: issued.jti, format: 'opaque', exp: issued.exp };
+    const { jti, iat } = plan.accessToken;
+    issued = await issueUserinfoToken({ clientId: ctx.client.id, userId: user.id, scopes: scopes.filter(isOidcScope), links, jti, now: iat * 1000 });
   }
   const idToken = scopes.includes('openid')
-    ? await issueIdToken({ clientId: ctx.client.id, user, scopes, authTime, nonce, accessToken })
+    ? await issueIdToken({ clientId: ctx.client.id, user, scopes, authTime, nonce, accessToken: issued.accessToken })
     : undefined;
-  ctx.facts.tokenId = record.jti;
+  ctx.facts.tokenId = plan.accessToken.jti;
   return {
-    accessToken: record,
-    body: {
-      access_token: accessToken,
-      expires_in: expiresIn,
-      ...(idToken ? { id_token: idToken } : {}),
-      ...(refreshToken ? { refresh_token: refreshToken } : {}),
-      // Always a string (Logto's SDK caches tokens by it), even when no scope was granted.
-      scope,
-      token_type: 'Bearer',
-    },
+    access_token: issued.accessToken,
+    expires_in: issued.expiresIn,
+    ...(idToken ? { id_token: idToken } : {}),
+    ...(refreshToken ? { refresh_token: refreshToken } : {}),
+    // Always a string (Logto's SDK caches tokens by it), even when no scope was granted.
+    scope: issued.scope,
+    token_type: 'Bearer',
   };
 }
 
@@ -146,5 +144,5 @@ async function planOrganizationToken(ctx: GrantContext, authorization: Authoriza
   ctx.facts.resource = org.resource.indicator;
   const draft = draftToken({ clientId: ctx.client.id, subject: user.id, resource: org.resource, scopes: org.scopes, organizationId: org.organizationId });
   const claims = await userTokenClaims(ctx, authorization, draft, organizationId);
-  return { authorization, resource: { resource: org.resource, draft, claims } };
+  return { authorization, accessToken: plannedFrom(draft, org.resource.tokenFormat), resource: { resource: org.resource, draft, claims } };
 }

@@ -29,11 +29,6 @@ export async function findLiveGrant(userId: string, applicationId: string, now =
   return row ? toGrant(row) : null;
 }
 
-export async function isGrantLive(id: string, now = new Date()): Promise<boolean> {
-  const row = await db().grant.findUnique({ where: { id }, select: { revokedAt: true, expiresAt: true } });
-  return !!row && !row.revokedAt && row.expiresAt > now;
-}
-
 /** Does the grant already cover these scopes and resources (so no consent is needed)? */
 export function grantCovers(grant: LiveGrant | null, scopes: string[], resources: string[]): boolean {
   return !!grant && scopes.every((s) => grant.scopes.has(s)) && resources.every((r) => grant.resources.has(r));
@@ -65,9 +60,4 @@ export async function revokeGrant(id: string, client?: Tx): Promise<void> {
   await run(client);
   // Tokens seen active are cached (tokens/verify.ts); the caller's transaction helper clears them on commit.
   await changed(client);
-}
-
-export async function grantExpiresAt(id: string): Promise<Date | null> {
-  const row = await db().grant.findUnique({ where: { id }, select: { expiresAt: true } });
-  return row?.expiresAt ?? null;
 }

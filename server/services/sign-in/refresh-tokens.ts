@@ -8,6 +8,7 @@
 // #527). The successor's value is a keyed digest of its predecessor's, so it can be handed out again
 // without storing it: only someone holding the predecessor can compute it, and only this server's key.
 import { db } from '../../db/index.ts';
+import { dateOf, hotSqlite, jsonOf, optionalDateOf } from '../../db/sqlite-hot.ts';
 import { randomId, randomToken } from '../crypto.ts';
 import { secretHash } from '../instance-key.ts';
 import { keyedDigest } from './keys.ts';
@@ -50,25 +51,46 @@ function rowData(input: RefreshTokenInput, id: string, tokenHash: string) {
   return { id, tokenHash, ...input, scopes: input.scopes.join(' ') };
 }
 
-export async function issueRefreshToken(input: RefreshTokenInput): Promise<{ id: string; value: string }> {
+/** The row of a new refresh token and the value the client gets; the caller stores the row (consumeCode). */
+export async function newRefreshToken(input: RefreshTokenInput): Promise<{ id: string; value: string; row: RefreshTokenRow }> {
   const value = randomToken();
   const id = randomId();
-  await db().refreshToken.create({ data: rowData(input, id, await secretHash(value)) });
-  return { id, value };
+  // createdAt is set here: SQLite's column default (CURRENT_TIMESTAMP) is text, not the milliseconds Prisma writes.
+  return { id, value, row: { ...rowData(input, id, await secretHash(value)), createdAt: new Date() } };
+}
+
+export type RefreshTokenRow = ReturnType<typeof rowData> & { createdAt: Date };
+
+const FIND_SQL = `SELECT t.*, g."revokedAt" AS "grantRevokedAt", g."expiresAt" AS "grantExpiresAt"
+  FROM "RefreshToken" t JOIN "Grant" g ON g."id" = t."grantId" WHERE t."tokenHash" = ?`;
+
+const listOf = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
+
+function fromSqlite(r: Record<string, unknown>): StoredRefreshToken {
+  return {
+    id: String(r.id), grantId: String(r.grantId), familyId: String(r.familyId), applicationId: String(r.applicationId), userId: String(r.userId),
+    scopes: String(r.scopes).split(' ').filter(Boolean),
+    resources: listOf(jsonOf(r.resources)),
+    authTime: dateOf(r.authTime), expiresAt: dateOf(r.expiresAt), createdAt: dateOf(r.createdAt),
+    consumedAt: optionalDateOf(r.consumedAt), successorId: r.successorId === null ? null : String(r.successorId), revokedAt: optionalDateOf(r.revokedAt),
+    grant: { revokedAt: optionalDateOf(r.grantRevokedAt), expiresAt: dateOf(r.grantExpiresAt) },
+  };
 }
 
 export async function findRefreshToken(value: string): Promise<StoredRefreshToken | null> {
   if (!/^[\w-]{20,128}$/.test(value)) return null;
+  const tokenHash = await secretHash(value);
+  const hot = hotSqlite();
+  if (hot) {
+    const row = hot.get<Record<string, unknown>>(FIND_SQL, [tokenHash]);
+    return row ? fromSqlite(row) : null;
+  }
   const row = await db().refreshToken.findUnique({
-    where: { tokenHash: await secretHash(value) },
+    where: { tokenHash },
     include: { grant: { select: { revokedAt: true, expiresAt: true } } },
   });
   if (!row) return null;
-  return {
-    ...row,
-    scopes: row.scopes.split(' ').filter(Boolean),
-    resources: Array.isArray(row.resources) ? (row.resources as string[]) : [],
-  };
+  return { ...row, scopes: row.scopes.split(' ').filter(Boolean), resources: listOf(row.resources) };
 }
 
 const successorValue = (presented: string) => keyedDigest('refresh-successor', presented);

@@ -109,14 +109,16 @@ export async function issueAccessToken(
   return { accessToken: jwt, expiresIn, scope, claims };
 }
 
+export const USERINFO_TOKEN_TTL_SECONDS = 3600;
+
 /**
  * The access token of a sign-in that named no resource (Logto's): opaque, no audience, good for /oidc/me
  * only. Its claims are what introspection shows and userinfo reads (`scope` decides the claims).
  */
-export async function issueUserinfoToken(input: { clientId: string; userId: string; scopes: string[]; links: TokenLinks; ttlSeconds?: number; now?: number }): Promise<IssuedToken & { jti: string; exp: number }> {
+export async function issueUserinfoToken(input: { clientId: string; userId: string; scopes: string[]; links: TokenLinks; ttlSeconds?: number; now?: number; jti?: string }): Promise<IssuedToken & { jti: string; exp: number }> {
   const iat = Math.floor((input.now ?? Date.now()) / 1000);
-  const expiresIn = input.ttlSeconds ?? 3600;
-  const jti = timeOrderedId();
+  const expiresIn = input.ttlSeconds ?? USERINFO_TOKEN_TTL_SECONDS;
+  const jti = input.jti ?? timeOrderedId();
   const scope = input.scopes.join(' ');
   const claims = { jti, sub: input.userId, iat, exp: iat + expiresIn, ...(scope ? { scope } : {}), client_id: input.clientId, iss: env().issuer };
   const token = randomToken(32);
