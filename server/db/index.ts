@@ -42,16 +42,22 @@ export function sqlitePath(url: string): string {
   return url.slice('file:'.length).replace(/^\/\/(?=\/)/, '');
 }
 
+/**
+ * Prisma's defaults (2 s to start a transaction, 5 s to finish it) turn a briefly overloaded machine into 500s:
+ * SQLite runs one transaction at a time per connection, so a burst queues. Waiting longer is the right answer.
+ */
+const TRANSACTIONS = { maxWait: 10_000, timeout: 15_000 };
+
 function connect(url: string): { db: Db; provider: Provider } {
   const provider = providerOf(url);
   if (provider === 'sqlite') {
     const path = sqlitePath(url);
     mkdirSync(dirname(path), { recursive: true });
     const adapter = escapeLikeOnSqlite(withSearchFunctions(new PrismaBetterSqlite3({ url: path, timeout: 5000 }, { timestampFormat: 'unixepoch-ms' })));
-    return { db: new SqliteClient({ adapter }), provider };
+    return { db: new SqliteClient({ adapter, transactionOptions: TRANSACTIONS }), provider };
   }
   const adapter = new PrismaPg({ connectionString: url, max: env().pgPoolSize });
-  return { db: new PostgresClient({ adapter }) as unknown as Db, provider };
+  return { db: new PostgresClient({ adapter, transactionOptions: TRANSACTIONS }) as unknown as Db, provider };
 }
 
 /**
