@@ -38,8 +38,21 @@ export async function buildSigil(root: string, skipBuild: boolean): Promise<void
   ensureBuild();
 }
 
+/**
+ * Instances on one database are one deployment: they share its public URL (the issuer and the Management API's
+ * indicator, which start-up re-asserts). The first instance on a data directory sets it; an instance started
+ * with a URL of its own would move the Management API to its indicator, and the others' admin tokens would
+ * no longer match it.
+ */
+const publicUrls = new Map<string, string>();
+
+function publicUrlOf(dataDir: string, port: number): string {
+  if (!publicUrls.has(dataDir)) publicUrls.set(dataDir, `http://127.0.0.1:${port}`);
+  return publicUrls.get(dataDir)!;
+}
+
 function sigilEnv(dataDir: string, port: number): NodeJS.ProcessEnv {
-  const url = `http://127.0.0.1:${port}`;
+  const url = publicUrlOf(dataDir, port);
   return {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? tmpdir(),
@@ -87,7 +100,7 @@ export async function launchSigil(options: { root: string; mode: Mode; dataDir: 
     tokenPath: '/oidc/token',
     introspectionPath: '/oidc/token/introspection',
     jwksUrl: `${url}/oidc/jwks`,
-    issuer: `${url}/oidc`,
+    issuer: `${publicUrlOf(options.dataDir, port)}/oidc`,
     logs: child.output,
     stop: child.stop,
   };
