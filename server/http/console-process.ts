@@ -68,16 +68,7 @@ export async function startConsoleProcess(options: { dev: boolean; onMessage?: (
       const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), READY_WAIT_MS).unref());
       void Promise.race([ready, timeout]).then((state) => {
         if (state === 'timeout') return unavailable(res);
-        const upstream = request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers, agent }, (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.rawHeaders);
-          answer.pipe(res);
-          answer.on('error', () => res.destroy());
-        });
-        upstream.on('error', () => (res.headersSent ? res.destroy() : unavailable(res)));
-        res.on('close', () => {
-          if (!res.writableFinished) upstream.destroy();
-        });
-        req.pipe(upstream);
+        proxy(req, res, { port, agent, headers });
       });
     },
     send(message) {
@@ -95,6 +86,34 @@ export async function startConsoleProcess(options: { dev: boolean; onMessage?: (
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * Streams one request to the child and its answer back. A request without a body is sent again once if
+ * it fails on a reused socket: Node's agent may hand out a kept-alive socket the child is closing at that
+ * moment (its idle timeout), which fails with ECONNRESET before any answer.
+ */
+export function proxy(req: IncomingMessage, res: ServerResponse, target: { port: number; agent: Agent; headers: string[] }): void {
+  const bodiless = (req.method === 'GET' || req.method === 'HEAD') && !req.headers['content-length'] && !req.headers['transfer-encoding'];
+  const send = (retry: boolean) => {
+    const upstream = request({ host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers: target.headers, agent: target.agent }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.rawHeaders);
+      answer.pipe(res);
+      answer.on('error', () => res.destroy());
+    });
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      if (res.headersSent) return void res.destroy();
+      if (retry && upstream.reusedSocket && !res.destroyed) return send(false);
+      log.warn({ code: error.code, method: req.method }, 'console process did not answer');
+      unavailable(res);
+    });
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    if (bodiless) upstream.end();
+    else req.pipe(upstream);
+  };
+  send(bodiless);
 }
 
 function forwardedHeaders(raw: string[]): string[] {

@@ -6,8 +6,9 @@
 //   queued behind another only while that one is young (SUSPECT_MS): typical runs take ~0.1 ms, and
 //   not waiting for the server thread to read each answer before sending the next run is what keeps a
 //   busy server from serialising its scripts. A run that computes longer is suspect (it may loop):
-//   nothing more is queued behind it, and its worker's priority is lowered (priority.ts) until it is
-//   idle again. A run no worker can take waits in a FIFO queue, never beyond its own deadline: then it
+//   nothing more is queued behind it, runs already queued behind it that the worker has not started
+//   are taken back (to another worker, or the queue), and its worker's priority is lowered (priority.ts)
+//   until it is idle again. A run no worker can take waits in a FIFO queue, never beyond its own deadline: then it
 //   fails as `busy` (a typed failure, not a hang).
 // - One deadline per run, from the request for it: waiting for a worker counts, so a script can delay
 //   a request by at most its time limit. Once per pool, waiting for its first worker to start (~0.1 s
@@ -38,6 +39,8 @@ const RUNS_PER_WORKER = 4;
 const SUSPECT_MS = 20;
 /** After a run's deadline, how long its worker has to answer before it is terminated. */
 export const GRACE_MS = 50;
+/** Cells of a worker's claims ring (see WorkerData.claims): many more than the runs it can hold. */
+const CLAIM_CELLS = 64;
 /** Runs waiting for a worker, per worker; beyond that a run fails as busy at once. */
 const QUEUE_PER_WORKER = 64;
 /** A worker that died before it was ready is restarted after this delay, doubling up to RESTART_MAX_MS. */
@@ -76,6 +79,9 @@ type Job = {
   firstStart: boolean;
   /** performance.now() when it was sent to its worker (last resumed, once parked). */
   sentAt: number;
+  /** Its cell in its worker's claims ring, and the tag written there (WorkerData.claims). */
+  cell: number;
+  tag: number;
 };
 
 type Slot = {
@@ -92,6 +98,9 @@ type Slot = {
   niced: boolean;
   /** Takes no more runs; replaced once idle (its priority could not be raised again). */
   draining: boolean;
+  /** Shared with the worker: which sent run it may still start (WorkerData.claims). */
+  claims: Int32Array;
+  nextCell: number;
 };
 
 
@@ -111,12 +120,13 @@ let everReady = false;
 const affinity = new Map<string, Slot>();
 const MAX_AFFINITY = 64;
 const stats = new StatsBook();
-const counters = { started: 0, terminated: 0, busy: 0, overruns: 0, niced: 0, recycled: 0 };
+const counters = { started: 0, terminated: 0, busy: 0, overruns: 0, niced: 0, recycled: 0, reclaimed: 0 };
 
 function spawn(index: number, boot: Boot): void {
-  const worker = newWorker(boot);
+  const claims = new Int32Array(new SharedArrayBuffer(CLAIM_CELLS * Int32Array.BYTES_PER_ELEMENT));
+  const worker = newWorker(boot, claims);
   counters.started++;
-  const slot: Slot = { worker, ready: false, retired: false, runs: new Map(), computing: 0, stats: null, tid: null, niced: false, draining: false };
+  const slot: Slot = { worker, ready: false, retired: false, runs: new Map(), computing: 0, stats: null, tid: null, niced: false, draining: false, claims, nextCell: 0 };
   slots![index] = slot;
   worker.on('message', (message: WorkerMessage) => onMessage(slot, message));
   worker.on('error', (error) => {
@@ -252,8 +262,35 @@ function dispatch(job: Job, slot: Slot): void {
   const killIn = remaining + GRACE_MS;
   job.timer = killIn > SUSPECT_MS ? setTimeout(() => suspect(job, killIn - SUSPECT_MS), SUSPECT_MS) : setTimeout(() => overrun(job), killIn);
   job.sentAt = performance.now();
+  job.cell = slot.nextCell;
+  slot.nextCell = (slot.nextCell + 1) % CLAIM_CELLS;
+  job.tag = (job.id % 0x3fffffff) + 1;
+  Atomics.store(slot.claims, job.cell, job.tag);
   const { warm, script, inputJson, environmentJson, limits, deadline } = job.run;
-  post(slot, { type: 'run', id: job.id, warm, script, inputJson, environmentJson, limits, deadlineAt: performance.timeOrigin + deadline });
+  post(slot, { type: 'run', id: job.id, warm, script, inputJson, environmentJson, limits, deadlineAt: performance.timeOrigin + deadline, cell: job.cell, tag: job.tag });
+}
+
+/**
+ * Takes back the runs queued in the worker behind a suspect run that it has not started (the claim
+ * decides, race-free): they go first in line for another worker, with their own deadlines.
+ */
+function reclaim(slot: Slot, suspectJob: Job): void {
+  const taken: Job[] = [];
+  for (const job of slot.runs.values()) {
+    if (job === suspectJob || job.parked) continue;
+    if (Atomics.compareExchange(slot.claims, job.cell, job.tag, 0) !== job.tag) continue;
+    slot.runs.delete(job.id);
+    slot.computing--;
+    if (job.timer) clearTimeout(job.timer);
+    job.slot = null;
+    job.firstStart = false; // its deadline was set when it was first sent
+    job.timer = setTimeout(() => busy(job), Math.max(0, job.run.deadline - performance.now()));
+    taken.push(job);
+  }
+  if (taken.length === 0) return;
+  counters.reclaimed += taken.length;
+  queue.unshift(...taken);
+  pump();
 }
 
 /** The run a worker is computing: it runs them in the order they were sent (Map order), parked ones aside. */
@@ -267,7 +304,9 @@ function suspect(job: Job, killIn: number): void {
   if (job.done || !job.slot) return;
   job.timer = setTimeout(() => overrun(job), killIn);
   const slot = job.slot;
-  if (slot.niced || slot.tid === null || computingRun(slot) !== job) return;
+  if (computingRun(slot) !== job) return;
+  reclaim(slot, job);
+  if (slot.niced || slot.tid === null) return;
   if (renice(slot.tid, SUSPECT_NICE)) {
     slot.niced = true;
     counters.niced++;
@@ -340,7 +379,7 @@ export function runInPool(run: PoolRun): Promise<WorkerOutcome> {
   return new Promise((resolve) => {
     const pool = start();
     const firstStart = !everReady;
-    const job: Job = { id: nextId++, run, resolve, slot: null, timer: null, parked: false, fetchedSent: 0, bridge: null, done: false, firstStart, sentAt: 0 };
+    const job: Job = { id: nextId++, run, resolve, slot: null, timer: null, parked: false, fetchedSent: 0, bridge: null, done: false, firstStart, sentAt: 0, cell: 0, tag: 0 };
     const remaining = firstStart ? FIRST_START_TIMEOUT_MS : run.deadline - performance.now();
     if (remaining <= 0 || queue.length >= pool.length * QUEUE_PER_WORKER) return busy(job);
     const slot = queue.length === 0 ? available(job) : undefined;

@@ -1,7 +1,9 @@
 // Messages between the host (pool.ts, on the server's event loop) and a sandbox worker thread
 // (worker/main.ts). Only plain data crosses: the script and its inputs as JSON text, limits as numbers,
 // claims back as JSON text, fetch requests and their outcomes as JSON text. No handle, function or
-// shared memory ever does, so nothing the script touches can reach the host's heap.
+// shared memory the script could reach ever does, so nothing the script touches can reach the host's heap.
+// (The one shared buffer, WorkerData.claims, is read by the worker's own code between runs: which queued
+// run it may still start.)
 import type { SandboxFailureKind, SandboxLimits } from './types.ts';
 
 /** What a run ended with, as the worker reports it (the host adds durationMs and parses the claims). */
@@ -35,6 +37,9 @@ export type HostMessage =
       limits: SandboxLimits;
       /** The run's wall-clock deadline as epoch milliseconds (performance.timeOrigin + now), comparable across threads. */
       deadlineAt: number;
+      /** Its cell in WorkerData.claims and the tag written there: the worker starts it only if it claims the cell. */
+      cell: number;
+      tag: number;
     }
   /** Outcomes of the run's fetches (JSON array text), in answer to its `fetch` messages. */
   | { type: 'fetched'; id: number; outcomes: string };
@@ -55,4 +60,10 @@ export type WorkerMessage =
 export type WorkerData = {
   /** The QuickJS WebAssembly module compiled once by the host (null: the worker compiles it itself). */
   wasmModule: WebAssembly.Module | null;
+  /**
+   * One cell per run sent (a ring): the host writes the run's tag there when it sends it. The worker,
+   * about to start a run, swaps tag for -tag; the host, taking back a run still queued behind a suspect
+   * one, swaps tag for 0. Whichever swap happens first wins, so a run is never both moved and started.
+   */
+  claims: Int32Array;
 };

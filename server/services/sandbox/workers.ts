@@ -23,8 +23,8 @@ export function bootWorkers(): Promise<Boot> {
 }
 
 /** A new sandbox worker thread, unref'd (the pool refs it while it holds runs). */
-export function newWorker({ module, entry }: Boot): Worker {
-  const options = { workerData: { wasmModule: module } satisfies WorkerData };
+export function newWorker({ module, entry }: Boot, claims: Int32Array): Worker {
+  const options = { workerData: { wasmModule: module, claims } satisfies WorkerData };
   // From sources: the entry bundled by source-bundle.ts. In Next's build: this exact `new Worker(new
   // URL(...))` form is what Turbopack recognises to bundle worker/entry.mjs (and what it imports) as a
   // worker chunk of the build; see entry.mjs. It is also the fallback when bundling from sources failed.

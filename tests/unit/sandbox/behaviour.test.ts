@@ -1,7 +1,7 @@
 // Ordinary behaviour of runClaimsScript: script forms, inputs, errors with positions, denial,
 // fetch for allowed destinations, limits, and isolation under concurrency.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_LIMITS, resolveLimits, runClaimsScript } from '../../../server/services/sandbox/index.ts';
+import { DEFAULT_LIMITS, poolStats, resolveLimits, runClaimsScript } from '../../../server/services/sandbox/index.ts';
 import { baseInput, expectClaims, expectFailure, run, runBody, startServer, type TestServer } from './helpers.ts';
 
 vi.setConfig({ testTimeout: 30_000 });
@@ -269,12 +269,16 @@ describe('isolation', () => {
 
   it('a memory bomb running concurrently does not disturb other runs', async () => {
     const server = await startServer((_req, res) => setTimeout(() => res.end('{"v":1}'), 150));
+    // Every worker up first: one replaced after an earlier test's timeout may still be starting, and a
+    // run can only wait for it (as `busy` once its deadline passes) — that is not the bomb's doing.
+    while (poolStats().ready < poolStats().workers) await new Promise((r) => setTimeout(r, 20));
     try {
       const slow = Array.from({ length: 4 }, (_, i) =>
         runBody(`const r = await fetch('${server.url}/'); const j = await r.json(); return { i: ${i}, v: j.v };`, { timeoutMs: 5000, fetch: { allowPrivateNetworks: true } }),
       );
       const bomb = runBody(`const a = []; for (;;) a.push({ x: a.length });`, { timeoutMs: 5000 });
-      // 1 s, not less: under a loaded CI the run may wait for a thread, and a deadline spent waiting is `busy`.
+      // 1 s, not less: under a loaded CI the run may wait for a thread, and a deadline spent waiting is
+      // `busy`. (Sent behind the bomb, it is taken back once the bomb is suspect: pool.ts, reclaim.)
       const spin = runBody(`while (true) {}`, { timeoutMs: 1000 });
       const [results, bombResult, spinResult] = await Promise.all([Promise.all(slow), bomb, spin]);
       results.forEach((r, i) => expect(expectClaims(r)).toEqual({ i, v: 1 }));

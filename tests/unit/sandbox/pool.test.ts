@@ -21,6 +21,23 @@ describe('worker pool', () => {
     for (const r of await Promise.all(loopers)) expectFailure(r, 'timeout');
   });
 
+  it('a run sent to a worker behind one that turns out to loop is taken back and runs on another worker', async () => {
+    const workers = poolStats().workers;
+    while (poolStats().ready < workers) await new Promise((r) => setTimeout(r, 20));
+    const before = poolStats();
+    // Each worker computes one run: the looper goes to the first, the quick run to the second, and the
+    // third run is sent behind the (still young) looper. 20 ms later the looper is suspect: the third run,
+    // not started, is taken back and the second worker runs it.
+    const looper = runBody(LOOP, { timeoutMs: 1500 });
+    const quick = runBody('return { quick: 1 };');
+    const started = performance.now();
+    expect(expectClaims(await runBody('return { behind: 1 };', { timeoutMs: 1000 }))).toEqual({ behind: 1 });
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(poolStats().reclaimed).toBe(before.reclaimed + 1);
+    expect(expectClaims(await quick)).toEqual({ quick: 1 });
+    expectFailure(await looper, 'timeout');
+  });
+
   it('a run computing for long lowers its worker\'s priority; the pool keeps serving normal runs after it', async () => {
     const before = poolStats();
     expectFailure(await runBody(LOOP, { timeoutMs: 300 }), 'timeout');

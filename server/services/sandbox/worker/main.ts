@@ -15,7 +15,8 @@ import { runWarm, warmStats } from './warm.ts';
 
 const port = parentPort!;
 const post = (message: WorkerMessage) => port.postMessage(message);
-useCompiledWasm((workerData as WorkerData | undefined)?.wasmModule ?? null);
+const data = workerData as WorkerData;
+useCompiledWasm(data.wasmModule ?? null);
 
 /** Fetch plumbing of the runs in progress, by run id. */
 const runs = new Map<number, FetchProxy>();
@@ -45,6 +46,8 @@ function environment(json: string): Record<string, unknown> {
 }
 
 async function execute(message: Extract<HostMessage, { type: 'run' }>): Promise<void> {
+  // Taken back by the host while queued here behind a suspect run (it went to another worker).
+  if (Atomics.compareExchange(data.claims, message.cell, message.tag, -message.tag) !== message.tag) return;
   const fetch = new FetchProxy(message.id, post);
   runs.set(message.id, fetch);
   // Built only when a run fails: successful runs never parse their environment twice.
