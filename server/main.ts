@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   const server = createProtocolServer(consoleProcess.forward);
   server.listen(config.port, config.host);
   await once(server, 'listening');
+  consoleProcess.launch();
   const stopBackground = startBackgroundWork();
   log.info({ url: config.publicUrl, port: config.port, startMs: Math.round(performance.now() - t0) }, 'listening');
 

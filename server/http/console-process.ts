@@ -22,6 +22,12 @@ const STOP_GRACE_MS = 5_000;
 const DROP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', CLIENT_IP_HEADER, PROXY_TOKEN_HEADER]);
 
 export type ConsoleProcess = {
+  /**
+   * Starts the child (once). Until it listens, forwarded requests wait for it (up to READY_WAIT_MS). The
+   * protocol process calls this once it serves tokens itself: Next's start-up would otherwise take half
+   * of the CPU a cold start has (all of it, on one core) before the first token.
+   */
+  launch(): void;
   forward(req: IncomingMessage, res: ServerResponse, clientIp: string | null): void;
   /** A message to the console process over IPC (dropped while it is down: it starts with an empty cache). */
   send(message: object): void;
@@ -35,7 +41,9 @@ export async function startConsoleProcess(options: { dev: boolean; onMessage?: (
   let child: ChildProcess | undefined;
   let stopping = false;
   let failures = 0;
-  let ready = waitForPort(port);
+  let launched = false;
+  let markLaunched!: () => void;
+  let ready: Promise<void> = new Promise<void>((resolve) => (markLaunched = resolve)).then(() => waitForPort(port));
 
   const launch = () => {
     const startedAt = Date.now();
@@ -58,9 +66,14 @@ export async function startConsoleProcess(options: { dev: boolean; onMessage?: (
       }, delay).unref());
     });
   };
-  launch();
 
   return {
+    launch() {
+      if (launched || stopping) return;
+      launched = true;
+      launch();
+      markLaunched();
+    },
     forward(req, res, clientIp) {
       const headers = forwardedHeaders(req.rawHeaders);
       headers.push(PROXY_TOKEN_HEADER, token);
