@@ -6,6 +6,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client.ts';
 import { env } from '../env.ts';
+import { immediateTransactions } from './sqlite-write-transactions.ts';
 import { escapeLikeOnSqlite } from './sqlite-like-escape.ts';
 import { withSearchFunctions } from './sqlite-search-functions.ts';
 
@@ -53,7 +54,7 @@ function connect(url: string): { db: Db; provider: Provider } {
   if (provider === 'sqlite') {
     const path = sqlitePath(url);
     mkdirSync(dirname(path), { recursive: true });
-    const adapter = escapeLikeOnSqlite(withSearchFunctions(new PrismaBetterSqlite3({ url: path, timeout: 5000 }, { timestampFormat: 'unixepoch-ms' })));
+    const adapter = immediateTransactions(escapeLikeOnSqlite(withSearchFunctions(new PrismaBetterSqlite3({ url: path, timeout: 5000 }, { timestampFormat: 'unixepoch-ms' }))));
     return { db: new SqliteClient({ adapter, transactionOptions: TRANSACTIONS }), provider };
   }
   const adapter = new PrismaPg({ connectionString: url, max: env().pgPoolSize });

@@ -6,9 +6,9 @@ import { variant } from './variant.ts';
  * this returns, `tx` is the only one of them until it ends. Call it first, before `tx` reads anything.
  * - PostgreSQL: a transaction-scoped advisory lock on `lockKey` (wrapped in a SELECT of 1, since Prisma
  *   cannot read the void it returns).
- * - SQLite has one writer at a time, so this takes the database's write lock now, with a write that changes
- *   nothing, and the key is moot. A deferred transaction that read first could not upgrade to a writer while
- *   another process writes (SQLITE_BUSY at once, no busy timeout); one that writes first waits its turn.
+ * - SQLite has one writer at a time, so the key is moot: every transaction already begins as a writer
+ *   (../sqlite-write-transactions.ts). The write that changes nothing keeps this true for a transaction
+ *   begun some other way.
  */
 export async function serializeWrites(tx: Tx, lockKey: number): Promise<void> {
   if (!Number.isSafeInteger(lockKey)) throw new Error('lock keys are integers');

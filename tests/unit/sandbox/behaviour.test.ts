@@ -282,7 +282,9 @@ describe('isolation', () => {
       const spin = runBody(`while (true) {}`, { timeoutMs: 1000 });
       const [results, bombResult, spinResult] = await Promise.all([Promise.all(slow), bomb, spin]);
       results.forEach((r, i) => expect(expectClaims(r)).toEqual({ i, v: 1 }));
-      expectFailure(bombResult, 'memory');
+      // Stopped by one of its limits: memory, normally. Its worker yields the CPU once the run is suspect
+      // (priority.ts), so on a machine loaded by other work it may reach its 5 s deadline first.
+      expect(bombResult.ok ? 'ok' : bombResult.kind).toMatch(/^(memory|timeout)$/);
       expectFailure(spinResult, 'timeout');
     } finally {
       await server.close();

@@ -14,8 +14,12 @@ import { failure, runCold, type RunSpec } from './run.ts';
 import { runWarm, warmStats } from './warm.ts';
 
 const port = parentPort!;
-const post = (message: WorkerMessage) => port.postMessage(message);
 const data = workerData as WorkerData;
+const post = (message: WorkerMessage) => {
+  data.results.postMessage(message);
+  Atomics.add(data.posted, 0, 1);
+  Atomics.notify(data.posted, 0);
+};
 useCompiledWasm(data.wasmModule ?? null);
 
 /** Fetch plumbing of the runs in progress, by run id. */
