@@ -69,6 +69,11 @@ export function pinTree(pid: number, cores: string): void {
   for (const p of processTree(pid)) spawnSync('taskset', ['-a', '-c', '-p', cores, String(p)], { stdio: 'ignore' });
 }
 
+/** Pins every thread of this (the bench's) process to `cores`, or back to all cores. */
+export function pinSelf(cores: string): void {
+  if (HAS_TASKSET) spawnSync('taskset', ['-a', '-c', '-p', cores, String(process.pid)], { stdio: 'ignore' });
+}
+
 /** A command line run on `cores` when given (and taskset exists), else as is. */
 export function onCores(cores: string | undefined, command: string, args: string[]): [string, string[]] {
   return cores && HAS_TASKSET ? ['taskset', ['-c', cores, command, ...args]] : [command, args];

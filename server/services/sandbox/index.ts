@@ -20,7 +20,7 @@ export {
   type SandboxResult,
 } from './types.ts';
 export { redactor, type Redact } from './redact.ts';
-export { GRACE_MS, poolStats, setBriefWaits, startSandbox } from './pool.ts';
+export { GRACE_MS, poolStats, startSandbox } from './pool.ts';
 
 function json(value: unknown, name: string): string {
   try {

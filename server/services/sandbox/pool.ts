@@ -18,19 +18,11 @@
 //   answered by deadline + GRACE_MS (an operation QuickJS cannot interrupt, such as a huge BigInt's
 //   toString), the run fails as `timeout`, its worker is terminated and replaced (workers.ts). Other
 //   runs held by that worker fail as `busy`.
-// - With one core (os.availableParallelism() is 1: a pinned or single-CPU server), a worker only runs when
-//   this thread yields the core, so a run sent to an idle worker would wait for a scheduler tick (~ms)
-//   while this thread serves other requests. There, the server thread waits for it briefly
-//   (BRIEF_WAIT_MS, Atomics.wait) and takes its answer synchronously: a typical run answers in ~0.1 ms.
-//   A script that misses the wait MAX_MISSES times in a row (its first run builds its context: one
-//   miss) is not waited for again while it is remembered: a looping script costs this thread at most
-//   MAX_MISSES × BRIEF_WAIT_MS, once.
 // - A run's fetches are performed here, by FetchBridge, under the run's limits.
 // - Workers are unref'd while idle, so the pool never keeps a process alive on its own.
 // State is per module instance: the self-hosted server's protocol graph and Next's graph each get a
 // pool of their own, started on first use.
-import { availableParallelism } from 'node:os';
-import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { env } from '../../env.ts';
 import { FetchBridge } from './fetch-bridge.ts';
 import type { HostMessage, WorkerMessage, WorkerOutcome, WorkerStats } from './protocol.ts';
@@ -47,12 +39,6 @@ const RUNS_PER_WORKER = 4;
 const SUSPECT_MS = 20;
 /** After a run's deadline, how long its worker has to answer before it is terminated. */
 export const GRACE_MS = 50;
-/** How long the server thread waits for a run on one core (see the header); typical runs take ~0.1 ms. */
-const BRIEF_WAIT_MS = 1;
-/** Brief waits a script may miss in a row before it is not waited for again. */
-const MAX_MISSES = 3;
-/** Scripts remembered with their misses (cleared when full). */
-const MAX_REMEMBERED = 256;
 /** Cells of a worker's claims ring (see WorkerData.claims): many more than the runs it can hold. */
 const CLAIM_CELLS = 64;
 /** Runs waiting for a worker, per worker; beyond that a run fails as busy at once. */
@@ -115,9 +101,6 @@ type Slot = {
   /** Shared with the worker: which sent run it may still start (WorkerData.claims). */
   claims: Int32Array;
   nextCell: number;
-  /** The worker's messages arrive here (WorkerData.results), counted in `posted`. */
-  results: MessagePort;
-  posted: Int32Array;
 };
 
 
@@ -137,31 +120,15 @@ let everReady = false;
 const affinity = new Map<string, Slot>();
 const MAX_AFFINITY = 64;
 const stats = new StatsBook();
-const counters = { started: 0, terminated: 0, busy: 0, overruns: 0, niced: 0, recycled: 0, reclaimed: 0, briefWaits: 0, briefWaitsOut: 0 };
-let briefWaits = availableParallelism() === 1;
-/** Brief waits missed in a row, by script text (MAX_MISSES: not waited for). */
-const misses = new Map<string, number>();
-
-function missed(script: string, count: number): void {
-  if (misses.size >= MAX_REMEMBERED && !misses.has(script)) misses.clear();
-  misses.set(script, count);
-}
-
-/** Whether the server thread waits briefly for runs (see the header); on by default with one core. Tests switch it. */
-export function setBriefWaits(enabled: boolean): void {
-  briefWaits = enabled;
-}
+const counters = { started: 0, terminated: 0, busy: 0, overruns: 0, niced: 0, recycled: 0, reclaimed: 0 };
 
 function spawn(index: number, boot: Boot): void {
   const claims = new Int32Array(new SharedArrayBuffer(CLAIM_CELLS * Int32Array.BYTES_PER_ELEMENT));
-  const posted = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
-  const { port1: results, port2 } = new MessageChannel();
-  const worker = newWorker(boot, { claims, results: port2, posted });
+  const worker = newWorker(boot, claims);
   counters.started++;
-  const slot: Slot = { worker, ready: false, retired: false, runs: new Map(), computing: 0, stats: null, tid: null, niced: false, draining: false, claims, nextCell: 0, results, posted };
+  const slot: Slot = { worker, ready: false, retired: false, runs: new Map(), computing: 0, stats: null, tid: null, niced: false, draining: false, claims, nextCell: 0 };
   slots![index] = slot;
-  results.on('message', (message: WorkerMessage) => onMessage(slot, message));
-  results.unref();
+  worker.on('message', (message: WorkerMessage) => onMessage(slot, message));
   worker.on('error', (error) => {
     if (!slot.ready) console.error('[sigil] sandbox worker failed to start', error);
   });
@@ -173,8 +140,7 @@ function spawn(index: number, boot: Boot): void {
     slot.retired = true;
     reclaim(slot);
     retire(slot, 'runtime', 'Sandbox failure: the script worker stopped');
-    slot.results.close();
-    const timer = setTimeout(() => void bootWorkers().then((b) => spawn(index, b)), delay);
+      const timer = setTimeout(() => void bootWorkers().then((b) => spawn(index, b)), delay);
     timer.unref();
   });
 }
@@ -205,7 +171,6 @@ function terminate(slot: Slot): void {
   reclaim(slot);
   retire(slot, 'busy', 'The script sandbox restarted while this script was waiting; try again');
   counters.terminated++;
-  slot.results.close();
   void slot.worker.terminate();
   if (index !== -1) void bootWorkers().then((b) => spawn(index, b));
 }
@@ -215,7 +180,6 @@ function recycle(slot: Slot): void {
   const index = slots!.indexOf(slot);
   retire(slot, 'busy', BUSY);
   counters.recycled++;
-  slot.results.close();
   void slot.worker.terminate();
   if (index !== -1) void bootWorkers().then((b) => spawn(index, b));
 }
@@ -247,10 +211,7 @@ function finish(job: Job, outcome: WorkerOutcome): void {
   if (slot) {
     slot.runs.delete(job.id);
     if (!job.parked) slot.computing--;
-    if (slot.runs.size === 0) {
-      slot.worker.unref();
-      slot.results.unref();
-    }
+    if (slot.runs.size === 0) slot.worker.unref();
     if (!slot.retired && (slot.niced || slot.draining)) restorePriority(slot);
   } else {
     const i = queue.indexOf(job);
@@ -293,9 +254,7 @@ function pump(): void {
   }
 }
 
-function dispatch(job: Job, slot: Slot, mayWait = false): void {
-  // Decided before it is sent: only a warm run (issuance) alone on its worker, of a script not known slow.
-  const wait = mayWait && briefWaits && job.run.warm && !job.firstStart && slot.runs.size === 0 && (misses.get(job.run.script) ?? 0) < MAX_MISSES;
+function dispatch(job: Job, slot: Slot): void {
   if (job.timer) clearTimeout(job.timer);
   if (job.firstStart) job.run.deadline = performance.now() + job.run.limits.timeoutMs;
   const remaining = job.run.deadline - performance.now();
@@ -307,10 +266,7 @@ function dispatch(job: Job, slot: Slot, mayWait = false): void {
   }
   slot.runs.set(job.id, job);
   slot.computing++;
-  if (slot.runs.size === 1) {
-    slot.worker.ref();
-    slot.results.ref();
-  }
+  if (slot.runs.size === 1) slot.worker.ref();
   const killIn = remaining + GRACE_MS;
   job.timer = killIn > SUSPECT_MS ? setTimeout(() => suspect(job, killIn - SUSPECT_MS), SUSPECT_MS) : setTimeout(() => overrun(job), killIn);
   job.sentAt = performance.now();
@@ -320,30 +276,6 @@ function dispatch(job: Job, slot: Slot, mayWait = false): void {
   Atomics.store(slot.claims, job.cell, job.tag);
   const { warm, script, inputJson, environmentJson, limits, deadline } = job.run;
   post(slot, { type: 'run', id: job.id, warm, script, inputJson, environmentJson, limits, deadlineAt: performance.timeOrigin + deadline, cell: job.cell, tag: job.tag });
-  if (wait) waitBriefly(job, slot);
-}
-
-/**
- * Blocks this thread up to BRIEF_WAIT_MS for the run's answer (or its parking on a fetch), taking the
- * worker's messages synchronously; the core goes to the worker meanwhile. Not answered by then: the run
- * goes on as usual, and the miss is counted against its script.
- */
-function waitBriefly(job: Job, slot: Slot): void {
-  counters.briefWaits++;
-  const until = performance.now() + BRIEF_WAIT_MS;
-  for (;;) {
-    const seen = Atomics.load(slot.posted, 0);
-    for (let m; !slot.retired && (m = receiveMessageOnPort(slot.results)); ) onMessage(slot, m.message as WorkerMessage);
-    if (job.done || job.parked || slot.retired) {
-      if (misses.has(job.run.script)) misses.delete(job.run.script);
-      return;
-    }
-    const left = until - performance.now();
-    if (left <= 0) break;
-    Atomics.wait(slot.posted, 0, seen, left);
-  }
-  counters.briefWaitsOut++;
-  missed(job.run.script, (misses.get(job.run.script) ?? 0) + 1);
 }
 
 /**
@@ -460,7 +392,7 @@ export function runInPool(run: PoolRun): Promise<WorkerOutcome> {
     const remaining = firstStart ? FIRST_START_TIMEOUT_MS : run.deadline - performance.now();
     if (remaining <= 0 || queue.length >= pool.length * QUEUE_PER_WORKER) return busy(job);
     const slot = queue.length === 0 ? available(job) : undefined;
-    if (slot) return dispatch(job, slot, true);
+    if (slot) return dispatch(job, slot);
     queue.push(job);
     job.timer = setTimeout(() => busy(job), remaining);
   });

@@ -4,7 +4,6 @@
 // shared memory the script could reach ever does, so nothing the script touches can reach the host's heap.
 // (The one shared buffer, WorkerData.claims, is read by the worker's own code between runs: which queued
 // run it may still start.)
-import type { MessagePort } from 'node:worker_threads';
 import type { SandboxFailureKind, SandboxLimits } from './types.ts';
 
 /** What a run ended with, as the worker reports it (the host adds durationMs and parses the claims). */
@@ -67,11 +66,4 @@ export type WorkerData = {
    * one, swaps tag for 0. Whichever swap happens first wins, so a run is never both moved and started.
    */
   claims: Int32Array;
-  /**
-   * Where the worker posts its messages (not its parent port): the host can take them synchronously
-   * (receiveMessageOnPort) when it waits for a short run (pool.ts, waitBriefly).
-   */
-  results: MessagePort;
-  /** Counts the worker's messages on `results` (cell 0); the host can Atomics.wait on it. */
-  posted: Int32Array;
 };

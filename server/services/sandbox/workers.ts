@@ -1,6 +1,6 @@
 // How the pool's worker threads start, and the counters they report. The pool itself (pool.ts) decides
 // which worker runs what.
-import { Worker, type MessagePort } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { WorkerData, WorkerStats } from './protocol.ts';
 import { sourceBundle } from './source-bundle.ts';
 import { compileQuickJsWasm } from './wasm.ts';
@@ -23,8 +23,8 @@ export function bootWorkers(): Promise<Boot> {
 }
 
 /** A new sandbox worker thread, unref'd (the pool refs it while it holds runs). */
-export function newWorker({ module, entry }: Boot, shared: { claims: Int32Array; results: MessagePort; posted: Int32Array }): Worker {
-  const options = { workerData: { wasmModule: module, ...shared } satisfies WorkerData, transferList: [shared.results] };
+export function newWorker({ module, entry }: Boot, claims: Int32Array): Worker {
+  const options = { workerData: { wasmModule: module, claims } satisfies WorkerData };
   // From sources: the entry bundled by source-bundle.ts. In Next's build: this exact `new Worker(new
   // URL(...))` form is what Turbopack recognises to bundle worker/entry.mjs (and what it imports) as a
   // worker chunk of the build; see entry.mjs. It is also the fallback when bundling from sources failed.

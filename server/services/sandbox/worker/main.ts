@@ -15,11 +15,7 @@ import { runWarm, warmStats } from './warm.ts';
 
 const port = parentPort!;
 const data = workerData as WorkerData;
-const post = (message: WorkerMessage) => {
-  data.results.postMessage(message);
-  Atomics.add(data.posted, 0, 1);
-  Atomics.notify(data.posted, 0);
-};
+const post = (message: WorkerMessage) => port.postMessage(message);
 useCompiledWasm(data.wasmModule ?? null);
 
 /** Fetch plumbing of the runs in progress, by run id. */
